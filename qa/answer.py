@@ -1,0 +1,34 @@
+"""The doorstep answer: the top pledges in their own words, each with its citations (pure)."""
+from __future__ import annotations
+
+from index.pledge import Citation
+from qa.types import Hit
+
+NO_ANSWER = "Dazu steht nichts im Programm."
+
+
+def cite(citations: tuple[Citation, ...]) -> str:
+    """"(wahlprogramm-2025, Z. 3055; antrag-…, Z. 252)"."""
+    return "(" + "; ".join(c.label() for c in citations) + ")"
+
+
+def doorstep_answer(hits: tuple[Hit, ...], max_sentences: int = 3, min_relative: float = 0.85) -> str:
+    """Assemble a short extractive answer from the best hits.
+
+    Takes up to `max_sentences` hits whose score is at least `min_relative` of the best
+    score (pledges before prose at equal standing), one sentence each with its citation.
+    """
+    if not hits:
+        return ""
+    best = hits[0].score
+    chosen = [h for h in hits if best <= 0 or h.score >= best * min_relative][:max_sentences]
+    return " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in chosen)
+
+
+def nearest_topics(hits: tuple[Hit, ...], limit: int = 3) -> list[str]:
+    """Section paths of the nearest passages, without repeats, for a "nothing found" answer."""
+    seen: dict[str, None] = {}
+    for h in hits:
+        if h.pledge.section:
+            seen.setdefault(h.pledge.section, None)
+    return list(seen)[:limit]

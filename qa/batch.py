@@ -1,0 +1,63 @@
+"""The batch contract (shared/contract/batch.md): JSONL questions in, one JSON object out per
+input line, in order. Pure apart from the `ask` callable it is given."""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterable, Iterator
+
+from index.serialise import citation_to_json
+from qa.types import Answer, Hit
+
+AskFn = Callable[[object, int], Answer]
+
+
+def hit_to_json(hit: Hit) -> dict[str, Any]:
+    """One hit as the contract prints it (plus `kind`, an extension)."""
+    p = hit.pledge
+    return {
+        "pledge_id": p.id,
+        "score": round(float(hit.score), 6),
+        "section": p.section,
+        "text": p.sentence,
+        "kind": p.kind,
+        "citations": [citation_to_json(c) for c in p.citations],
+    }
+
+
+def answer_to_json(qid: str, answer: Answer) -> dict[str, Any]:
+    """The output object for one answered (or refused) question."""
+    out: dict[str, Any] = {
+        "id": qid,
+        "abstained": answer.abstained,
+        "answer": "" if answer.abstained or answer.error else answer.text,
+        "hits": [] if answer.error else [hit_to_json(h) for h in answer.hits],
+    }
+    if answer.error:
+        out["error"] = answer.error
+    return out
+
+
+def run_batch(lines: Iterable[bytes | str], ask: AskFn, top_k: int) -> Iterator[dict[str, Any]]:
+    """Yield one output object per non-blank input line."""
+    for number, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            yield {"id": None, "line": number, "error": "line is not valid UTF-8"}
+            continue
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            yield {"id": None, "line": number, "error": f"invalid JSON: {exc.msg}"}
+            continue
+        if not isinstance(obj, dict):
+            yield {"id": None, "line": number, "error": "a line must be a JSON object"}
+            continue
+        qid, question = obj.get("id"), obj.get("question")
+        if not isinstance(qid, str) or "question" not in obj:
+            missing = "id (string)" if not isinstance(qid, str) else "question"
+            yield {"id": None, "line": number, "error": f"missing or invalid field: {missing}"}
+            continue
+        yield answer_to_json(qid, ask(question, top_k))

@@ -1,0 +1,32 @@
+"""Values that leave the qa package: a ranked hit and an answer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.pledge import Pledge
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked passage. `score` is the final ranking score (higher is better); the
+    dense and lexical scores are kept for explanations and abstention."""
+
+    pledge: Pledge
+    score: float
+    dense_score: float = 0.0
+    lexical_score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The system's answer to one question.
+
+    abstained: the programme says nothing on the question; `hits` then holds the nearest
+    topics. error: the question could not be handled (empty, too long, not text).
+    """
+
+    question: str
+    hits: tuple[Hit, ...]
+    abstained: bool
+    text: str
+    error: str = ""

@@ -1,0 +1,42 @@
+"""Checking and normalising a question before it reaches the model (pure)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_QUESTION_CHARS = 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+class QuestionError(ValueError):
+    """A question the system cannot handle; the message is shown to people as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Limits for one question."""
+
+    max_chars: int = MAX_QUESTION_CHARS
+
+
+def clean_question(question: object, limits: Limits = Limits()) -> str:
+    """Return the question normalised (NFC, control characters and surplus space removed),
+    or raise QuestionError with a clear German message saying what is wrong."""
+    if not isinstance(question, str):
+        raise QuestionError("Die Frage muss Text sein.")
+    text = _SURROGATES.sub("", question)
+    text = unicodedata.normalize("NFC", text)
+    if len(text) > limits.max_chars:
+        raise QuestionError(
+            f"Die Frage ist zu lang ({len(text)} Zeichen). Bitte höchstens {limits.max_chars} Zeichen eingeben."
+        )
+    if "\x00" in text or text.count("\ufffd") > max(2, len(text) // 10):
+        raise QuestionError("Die Eingabe sieht nicht nach Text aus (Binärdaten?). Bitte eine Frage eingeben.")
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if not text:
+        raise QuestionError("Die Frage ist leer. Bitte eine Frage eingeben.")
+    if not any(ch.isalnum() for ch in text):
+        raise QuestionError("Die Frage enthält keine Wörter. Bitte eine Frage eingeben.")
+    return text
