@@ -14,14 +14,21 @@ class IndexConfig:
 
     model: sentence-transformers model name or path, or DEFAULT_MODEL for the bundled e5.
     passage_context: "section" embeds "Section path: sentence"; "none" the sentence alone.
+    bm25_k1, bm25_b: BM25 parameters of the lexical index.
     """
 
     model: str = DEFAULT_MODEL
     passage_context: str = "section"
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
 
     def to_json(self) -> dict[str, Any]:
         """Plain dict for the manifest."""
         return asdict(self)
+
+    def lexical_text(self, section: str, text: str) -> str:
+        """The text that BM25 indexes for one passage: section titles are search words too."""
+        return f"{section} {text}" if section else text
 
     def passage_text(self, section: str, sentence: str) -> str:
         """The text that is embedded for one passage."""

@@ -161,7 +161,7 @@ def motion_lines(text: str, chapter_fallback: str = "") -> Iterator[SourceLine]:
         else:
             last_number += 1
             content = stripped[2:].strip() if stripped.startswith("- ") else stripped
-            log.warning("motion line without printed number (%r…): numbered %d", content[:30], last_number)
+            log.info("motion line without printed number (%r…): numbered %d", content[:30], last_number)
             if stripped.startswith("- ") and not content.startswith(BULLETS):
                 content = "• " + content
         if not content:

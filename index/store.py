@@ -4,6 +4,7 @@ Layout (plain files, bm25s style):
     manifest.json   format, corpus sha256, model id, config, library versions, count, checksums
     pledges.jsonl   row i ↔ vector i
     dense.faiss     IndexFlatIP over L2-normalised float32 vectors
+    lexical/        bm25s.save() output (German-analysed tokens), row i ↔ pledge i
 
 A build writes into a temporary sibling directory and renames it into place, so an
 interrupted build leaves the previous index untouched. `load_index` refuses an index whose
@@ -30,7 +31,9 @@ from typing import Any, Callable
 import faiss
 import numpy as np
 
+from index.analyse import Analyser
 from index.config import FORMAT_VERSION, IndexConfig
+from index.lexical import LexicalIndex
 from index.parse import parse_corpus
 from index.pledge import Pledge
 from index.serialise import pledge_from_json, pledge_to_json
@@ -43,6 +46,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 PLEDGES = "pledges.jsonl"
 DENSE = "dense.faiss"
+LEXICAL = "lexical"
 
 
 class IndexError_(RuntimeError):
@@ -64,6 +68,7 @@ class LoadedIndex:
     manifest: dict[str, Any]
     pledges: tuple[Pledge, ...]
     dense: faiss.Index
+    lexical: LexicalIndex
 
     @property
     def model_id(self) -> str:
@@ -107,6 +112,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
         raise RuntimeError(f"embedder returned shape {vectors.shape}, expected {(len(pledges), embedder.dim)}")
     dense = faiss.IndexFlatIP(embedder.dim)
     dense.add(vectors)
+    lexical = _build_lexical(pledges, config)
 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.tmp-", dir=index_dir.parent))
@@ -115,6 +121,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
             for p in pledges:
                 fh.write(json.dumps(pledge_to_json(p), ensure_ascii=False) + "\n")
         faiss.write_index(dense, str(tmp / DENSE))
+        lexical.save(tmp / LEXICAL)
         manifest = {
             "format": FORMAT_VERSION,
             "corpus_sha256": corpus_sha256(corpus_dir),
@@ -123,7 +130,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
             "versions": _versions(),
             "count": len(pledges),
             "dim": embedder.dim,
-            "files": {name: _file_sha256(tmp / name) for name in (PLEDGES, DENSE)},
+            "files": _checksums(tmp),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
@@ -134,13 +141,32 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     log.info("index written to %s (%d passages, %.1f s)", index_dir, len(pledges), time.perf_counter() - started)
-    return LoadedIndex(manifest, tuple(pledges), dense)
+    return LoadedIndex(manifest, tuple(pledges), dense, lexical)
+
+
+def _lexical_docs(pledges: tuple[Pledge, ...] | list[Pledge], config: IndexConfig) -> list[str]:
+    return [config.lexical_text(p.section, p.text) for p in pledges]
+
+
+def _build_lexical(pledges: list[Pledge], config: IndexConfig) -> LexicalIndex:
+    docs = _lexical_docs(pledges, config)
+    return LexicalIndex.build(docs, Analyser.for_corpus(docs), k1=config.bm25_k1, b=config.bm25_b)
+
+
+def _checksums(directory: Path) -> dict[str, str]:
+    """sha256 of every file below `directory` except the manifest, by relative path."""
+    return {
+        path.relative_to(directory).as_posix(): _file_sha256(path)
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.name != MANIFEST
+    }
 
 
 def _fsync_dir(path: Path) -> None:
-    for child in path.iterdir():
-        with open(child, "rb") as fh:
-            os.fsync(fh.fileno())
+    for child in path.rglob("*"):
+        if child.is_file():
+            with open(child, "rb") as fh:
+                os.fsync(fh.fileno())
 
 
 def _swap_into_place(tmp: Path, index_dir: Path) -> None:
@@ -188,7 +214,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
             raise CorruptIndexError(f"{name} is missing")
         if _file_sha256(path) != expected:
             raise CorruptIndexError(f"{name} does not match the manifest checksum (damaged or replaced)")
-    if set(manifest.get("files") or {}) != {PLEDGES, DENSE}:
+    names = set(manifest.get("files") or {})
+    if not {PLEDGES, DENSE} <= names or not any(n.startswith(LEXICAL + "/") for n in names):
         raise CorruptIndexError("manifest lists the wrong files")
     try:
         dense = faiss.read_index(str(index_dir / DENSE))
@@ -205,7 +232,13 @@ def load_index(index_dir: Path) -> LoadedIndex:
         )
     if dense.d != manifest.get("dim"):
         raise CorruptIndexError(f"vector dimension {dense.d} != manifest {manifest.get('dim')}")
-    return LoadedIndex(manifest, pledges, dense)
+    try:
+        config = IndexConfig(**manifest["config"])
+        docs = _lexical_docs(pledges, config)
+        lexical = LexicalIndex.load(index_dir / LEXICAL, Analyser.for_corpus(docs), len(pledges))
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        raise CorruptIndexError(f"lexical index cannot be read: {exc}") from exc
+    return LoadedIndex(manifest, pledges, dense, lexical)
 
 
 def open_index(

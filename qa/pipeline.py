@@ -1,14 +1,17 @@
 """One question in, one Answer out: the function the CLI, the app and the eval all call."""
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import logging
-from dataclasses import dataclass
+import numpy as np
 
 from index.store import LoadedIndex
+from qa.abstain import AbstentionModel, Evidence, evidence
 from qa.answer import doorstep_answer
-from qa.retrieve import dense_search, encode_query
+from qa.rank import FusionConfig, fuse, top_rows
+from qa.retrieve import score_all
 from qa.types import Answer, Hit
 from qa.validate import Limits, QuestionError, clean_question
 
@@ -20,28 +23,37 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class QAConfig:
-    """Retrieval settings chosen at the edge (CLI, app, eval)."""
+    """Retrieval settings chosen at the edge (CLI, app, eval).
 
-    candidates: int = 100
-    limits: Limits = Limits()
+    abstention: the calibrated model deciding "nothing in the programme"; None never abstains.
+    """
+
+    fusion: FusionConfig = field(default_factory=FusionConfig)
+    abstention: AbstentionModel | None = None
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Ranked hits and the evidence the abstention decision looks at."""
+
+    hits: tuple[Hit, ...]
+    evidence: Evidence
 
 
 class QA:
     """Answers questions over one loaded index with one embedder."""
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, config: QAConfig = QAConfig()) -> None:
+    def __init__(self, index: LoadedIndex, embedder: "Embedder", config: QAConfig = QAConfig()) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config
+        self._chapter_of = np.array([p.section.split(" › ")[0] for p in index.pledges], dtype=object)
 
     @property
     def chapters(self) -> list[str]:
         """Chapter titles in programme order, for a filter."""
-        seen: dict[str, None] = {}
-        for p in self.index.pledges:
-            if p.section:
-                seen.setdefault(p.section.split(" › ")[0], None)
-        return list(seen)
+        return list(dict.fromkeys(c for c in self._chapter_of if c))
 
     def ask(self, question: object, top_k: int = 5, chapter: str | None = None) -> Answer:
         """Answer one question; bad input gives an Answer with `error` set, never an exception."""
@@ -50,20 +62,19 @@ class QA:
             text = clean_question(question, self.config.limits)
         except QuestionError as exc:
             return Answer(question=raw, hits=(), abstained=True, text="", error=str(exc))
-        top_k = max(1, int(top_k))
-        hits = self.rank(text, top_k, chapter)
-        return Answer(question=text, hits=hits, abstained=False, text=doorstep_answer(hits))
+        result = self.search(text, max(1, int(top_k)), chapter)
+        model = self.config.abstention
+        abstained = bool(model and model.abstains(result.evidence))
+        return Answer(question=text, hits=result.hits, abstained=abstained,
+                      text="" if abstained else doorstep_answer(result.hits))
 
-    def rank(self, question: str, top_k: int, chapter: str | None = None) -> tuple[Hit, ...]:
-        """The best `top_k` passages for a cleaned question (optionally within one chapter)."""
-        vector = encode_query(self.embedder, question)
-        k = self.index.dense.ntotal if chapter else max(self.config.candidates, top_k)
-        hits: list[Hit] = []
-        for row, score in dense_search(self.index, vector, k):
-            pledge = self.index.pledges[row]
-            if chapter and not pledge.section.startswith(chapter):
-                continue
-            hits.append(Hit(pledge=pledge, score=score, dense_score=score))
-            if len(hits) >= top_k:
-                break
-        return tuple(hits)
+    def search(self, question: str, top_k: int, chapter: str | None = None) -> SearchResult:
+        """Rank all passages for a cleaned question (optionally within one chapter)."""
+        scores = score_all(self.index, self.embedder, question)
+        fused = fuse(scores.dense, scores.lexical, self.config.fusion)
+        allowed = (self._chapter_of == chapter) if chapter else None
+        hits = tuple(
+            Hit(self.index.pledges[r], float(fused[r]), float(scores.dense[r]), float(scores.lexical[r]))
+            for r in top_rows(fused, top_k, allowed)
+        )
+        return SearchResult(hits, evidence(scores.dense, scores.lexical, fused, scores.coverage))

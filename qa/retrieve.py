@@ -1,26 +1,42 @@
-"""Candidate retrieval: dense (FAISS inner product on normalised vectors)."""
+"""Candidate evidence for one question: dense cosine and BM25 score for every passage."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.store import LoadedIndex
 
-
 if TYPE_CHECKING:
     from index.embed import Embedder
 
 
-def dense_search(index: LoadedIndex, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """Top-k rows of the index by cosine similarity: [(row, score)], best first."""
-    k = max(0, min(k, index.dense.ntotal))
-    if k == 0:
-        return []
-    scores, rows = index.dense.search(np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32), k)
-    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Full score vectors (row i ↔ passage i) and the share of question words BM25 knows."""
+
+    dense: np.ndarray
+    lexical: np.ndarray
+    coverage: float
 
 
-def encode_query(embedder: Embedder, question: str) -> np.ndarray:
-    """The question's vector (one row)."""
-    return embedder.encode_queries([question])[0]
+def dense_scores(index: LoadedIndex, query_vector: np.ndarray) -> np.ndarray:
+    """Cosine similarity of the question to every passage (FAISS flat inner product)."""
+    n = index.dense.ntotal
+    out = np.full(n, -1.0, dtype=np.float32)
+    if n == 0:
+        return out
+    scores, rows = index.dense.search(np.ascontiguousarray(query_vector.reshape(1, -1), dtype=np.float32), n)
+    valid = rows[0] >= 0
+    out[rows[0][valid]] = scores[0][valid]
+    return out
+
+
+def score_all(index: LoadedIndex, embedder: "Embedder", question: str) -> Scores:
+    """Dense and lexical scores of every passage for a cleaned question."""
+    vector = embedder.encode_queries([question])[0]
+    analysed = index.lexical.analyser.tokens(question)
+    known = index.lexical.query_tokens(question)
+    coverage = len(known) / len(analysed) if analysed else 0.0
+    return Scores(dense_scores(index, vector), index.lexical.scores(question), coverage)
