@@ -1,0 +1,82 @@
+"""python -m eval.calibrate — fit the abstention model on the dev questions.
+
+Features come from the full pipeline (qa.abstain.FEATURES). The threshold is chosen on
+out-of-fold probabilities (5-fold cross-validation on dev) as the one that abstains on the
+most unanswerable questions while refusing at most `--max-wrong` of the answerable ones;
+the final weights are then fitted on all of dev. Writes qa/abstention.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from eval.questions import load_questions
+from index.config import DEFAULT_MODEL
+from qa.abstain import FEATURES, AbstentionModel, fit_logistic
+from qa.pipeline import QAConfig
+from qa.service import DEFAULT_ABSTENTION, open_qa
+from qa.validate import clean_question
+
+QUESTIONS = Path(__file__).resolve().parent / "questions"
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, folds: int = 5, seed: int = 0) -> np.ndarray:
+    """P(answerable) for each row from a model that did not see it."""
+    order = np.random.default_rng(seed).permutation(len(y))
+    probs = np.zeros(len(y))
+    for f in range(folds):
+        test = order[f::folds]
+        train = np.setdiff1d(order, test)
+        w, b, mean, scale = fit_logistic(x[train], y[train])
+        probs[test] = 1 / (1 + np.exp(-(((x[test] - mean) / scale) @ w + b)))
+    return probs
+
+
+def choose_threshold(probs: np.ndarray, y: np.ndarray, max_wrong: float) -> tuple[float, float, float]:
+    """(threshold, share of unanswerable abstained, share of answerable refused)."""
+    best = (0.0, 0.0, 0.0)
+    for t in np.unique(np.concatenate([probs, [0.0]])):
+        t = float(t)
+        wrong = float(np.mean(probs[y == 1] < t)) if np.any(y == 1) else 0.0
+        caught = float(np.mean(probs[y == 0] < t)) if np.any(y == 0) else 0.0
+        if wrong <= max_wrong and (caught, -wrong) > (best[1], -best[2]):
+            best = (t, caught, wrong)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__.splitlines()[0])
+    ap.add_argument("--questions", type=Path, default=QUESTIONS / "dev.jsonl")
+    ap.add_argument("--model", default=DEFAULT_MODEL)
+    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
+    ap.add_argument("--max-wrong", type=float, default=0.05, help="allowed share of answerable questions refused (on dev)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_ABSTENTION)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    questions = load_questions(args.questions)
+    qa = open_qa(data_dir=args.data_dir, model=args.model, qa_config=QAConfig())
+    x = np.array([qa.search(clean_question(q.question), 10).evidence.values for q in questions])
+    y = np.array([1.0 if q.answerable else 0.0 for q in questions])
+    probs = out_of_fold(x, y)
+    threshold, caught, wrong = choose_threshold(probs, y, args.max_wrong)
+    w, b, mean, scale = fit_logistic(x, y)
+    model = AbstentionModel(tuple(map(float, w)), float(b), tuple(map(float, mean)), tuple(map(float, scale)), threshold)
+    data = model.to_json()
+    data["calibration"] = {
+        "questions": str(args.questions.name), "n": len(y), "unanswerable": int((y == 0).sum()),
+        "out_of_fold_unanswerable_abstained": round(caught, 3), "out_of_fold_answerable_refused": round(wrong, 3),
+        "model": qa.index.model_id, "command": "python -m eval.calibrate",
+    }
+    args.out.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    print(json.dumps({"threshold": threshold, "dev_unanswerable_abstained": caught, "dev_answerable_refused": wrong,
+                      "weights": dict(zip(FEATURES, data["weights"]))}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
