@@ -18,7 +18,7 @@ from eval.metrics import RankedHit
 from eval.questions import Question, load_questions
 from eval.run import K, details, qa_system, run_system, spans, summarise
 from index.config import DEFAULT_MODEL, IndexConfig
-from qa.pipeline import QAConfig
+from qa.pipeline import QA, QAConfig
 from qa.rank import FusionConfig, top_rows
 from qa.service import DEFAULT_ABSTENTION, load_abstention, open_qa
 
@@ -85,9 +85,13 @@ def main(argv: list[str] | None = None) -> int:
             rows = top_rows(plain.scores(question), K)
             return [spans(full.index.pledges[r]) for r in rows], False, [full.index.pledges[r].id for r in rows]
 
-        dense = open_qa(args.corpus, args.data_dir, args.model, index_name="index-plain",
-                        index_config=IndexConfig(passage_context="none"),
-                        qa_config=QAConfig(fusion=FusionConfig(method="dense")), embedder=full.embedder)
+        dense_config = QAConfig(fusion=FusionConfig(method="dense"))
+        if full.index.manifest["config"].get("passage_context") == "none":
+            dense = QA(full.index, full.embedder, dense_config)  # same vectors: plain pledge text
+        else:
+            dense = open_qa(args.corpus, args.data_dir, args.model, index_name="index-plain",
+                            index_config=IndexConfig(passage_context="none"), qa_config=dense_config,
+                            embedder=full.embedder)
         systems["BM25 (bm25s)"] = bm25
         systems["dense (e5, plain text)"] = qa_system(dense)
     systems["Nachgefragt (full)"] = qa_system(full)

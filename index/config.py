@@ -13,12 +13,16 @@ class IndexConfig:
     """How passages are turned into vectors and lexical documents.
 
     model: sentence-transformers model name or path, or DEFAULT_MODEL for the bundled e5.
-    passage_context: "section" embeds "Section path: sentence"; "none" the sentence alone.
+    passage_context: "none" embeds the sentence (lead-in + bullet) alone; "section" embeds
+        "Section path: sentence"; "both" stores the mean of the two embeddings. On dev the
+        section context helped keyword questions and hurt paraphrases, with no gain overall
+        (README, "What did not help"), so the default embeds the plain sentence and section
+        titles go to the lexical index only.
     bm25_k1, bm25_b: BM25 parameters of the lexical index.
     """
 
     model: str = DEFAULT_MODEL
-    passage_context: str = "section"
+    passage_context: str = "none"
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
 
@@ -30,8 +34,13 @@ class IndexConfig:
         """The text that BM25 indexes for one passage: section titles are search words too."""
         return f"{section} {text}" if section else text
 
-    def passage_text(self, section: str, sentence: str) -> str:
-        """The text that is embedded for one passage."""
-        if self.passage_context == "section" and section:
-            return f"{section}: {sentence}"
-        return sentence
+    def passage_texts(self, section: str, sentence: str) -> tuple[str, ...]:
+        """The text(s) embedded for one passage; several texts are averaged into one vector."""
+        with_section = f"{section}: {sentence}" if section else sentence
+        if self.passage_context == "section":
+            return (with_section,)
+        if self.passage_context == "both":
+            return (sentence, with_section)
+        if self.passage_context == "none":
+            return (sentence,)
+        raise ValueError(f"unknown passage_context {self.passage_context!r}")

@@ -105,9 +105,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
     """Parse the corpus, embed every passage and write the index directory atomically."""
     started = time.perf_counter()
     pledges = parse_corpus(corpus_dir)
-    texts = [config.passage_text(p.section, p.sentence) for p in pledges]
-    log.info("embedding %d passages with %s", len(texts), embedder.model_id)
-    vectors = np.ascontiguousarray(embedder.encode_passages(texts, show_progress=True), dtype=np.float32)
+    vectors = embed_passages(pledges, embedder, config)
     if vectors.shape != (len(pledges), embedder.dim):
         raise RuntimeError(f"embedder returned shape {vectors.shape}, expected {(len(pledges), embedder.dim)}")
     dense = faiss.IndexFlatIP(embedder.dim)
@@ -142,6 +140,16 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
         raise
     log.info("index written to %s (%d passages, %.1f s)", index_dir, len(pledges), time.perf_counter() - started)
     return LoadedIndex(manifest, tuple(pledges), dense, lexical)
+
+
+def embed_passages(pledges: list[Pledge], embedder: "Embedder", config: IndexConfig) -> np.ndarray:
+    """One vector per passage: the mean of the embeddings of its configured texts."""
+    variants = [config.passage_texts(p.section, p.sentence) for p in pledges]
+    width = len(variants[0]) if variants else 1
+    flat = [t for v in variants for t in v]
+    log.info("embedding %d passages (%d texts) with %s", len(pledges), len(flat), embedder.model_id)
+    encoded = np.asarray(embedder.encode_passages(flat, show_progress=True), dtype=np.float32)
+    return np.ascontiguousarray(encoded.reshape(len(pledges), width, -1).mean(axis=1), dtype=np.float32)
 
 
 def _lexical_docs(pledges: tuple[Pledge, ...] | list[Pledge], config: IndexConfig) -> list[str]:
@@ -236,6 +244,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         config = IndexConfig(**manifest["config"])
         docs = _lexical_docs(pledges, config)
         lexical = LexicalIndex.load(index_dir / LEXICAL, Analyser.for_corpus(docs), len(pledges))
+        lexical.set_documents(docs)
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise CorruptIndexError(f"lexical index cannot be read: {exc}") from exc
     return LoadedIndex(manifest, pledges, dense, lexical)

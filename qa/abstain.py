@@ -17,7 +17,8 @@ import numpy as np
 
 from qa.rank import zscore
 
-FEATURES = ("dense_top", "dense_z", "dense_margin", "lexical_top", "lexical_coverage", "fused_margin", "agreement")
+FEATURES = ("dense_top", "dense_z", "dense_margin", "lexical_top", "lexical_coverage", "fused_margin", "agreement",
+            "top_overlap")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +31,12 @@ class Evidence:
         return dict(zip(FEATURES, self.values))
 
 
-def evidence(dense: np.ndarray, lexical: np.ndarray, fused: np.ndarray, coverage: float) -> Evidence:
-    """Compute the abstention features from the full score vectors of one question."""
+def evidence(dense: np.ndarray, lexical: np.ndarray, fused: np.ndarray, coverage: float, overlap: float = 0.0) -> Evidence:
+    """Compute the abstention features from the full score vectors of one question.
+
+    coverage: share of the question's words the corpus knows; overlap: share found in the
+    top passages themselves.
+    """
     d_sorted = np.sort(dense)[::-1]
     f_sorted = np.sort(fused)[::-1]
     dz = zscore(dense)
@@ -45,21 +50,25 @@ def evidence(dense: np.ndarray, lexical: np.ndarray, fused: np.ndarray, coverage
         float(coverage),
         float(f_sorted[0] - f_sorted[min(1, len(f_sorted) - 1)]),
         len(top_dense & top_lex) / 10.0,
+        float(overlap),
     ))
 
 
 @dataclass(frozen=True, slots=True)
 class AbstentionModel:
-    """P(answerable) = sigmoid(w·standardised(x) + bias); abstain below `threshold`."""
+    """P(answerable) = sigmoid(w·standardised(x) + bias) over the chosen `features`
+    (a subset of FEATURES); abstain below `threshold`."""
 
     weights: tuple[float, ...]
     bias: float
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     threshold: float
+    features: tuple[str, ...] = FEATURES
 
     def probability(self, ev: Evidence) -> float:
-        x = (np.asarray(ev.values) - np.asarray(self.mean)) / np.asarray(self.scale)
+        values = ev.as_dict()
+        x = (np.asarray([values[f] for f in self.features]) - np.asarray(self.mean)) / np.asarray(self.scale)
         z = float(np.dot(self.weights, x) + self.bias)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -67,15 +76,17 @@ class AbstentionModel:
         return self.probability(ev) < self.threshold
 
     def to_json(self) -> dict[str, object]:
-        return {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
+        return {"features": list(self.features), "weights": list(self.weights), "bias": self.bias,
                 "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> "AbstentionModel":
-        if list(data["features"]) != list(FEATURES):  # type: ignore[arg-type]
-            raise ValueError("abstention model was calibrated on other features")
+        features = tuple(data["features"])  # type: ignore[arg-type]
+        unknown = set(features) - set(FEATURES)
+        if unknown or not (len(features) == len(data["weights"]) == len(data["mean"]) == len(data["scale"])):  # type: ignore[arg-type]
+            raise ValueError(f"abstention model does not fit this code's features ({sorted(unknown) or 'sizes differ'})")
         return cls(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]),  # type: ignore[arg-type]
-                   tuple(data["scale"]), float(data["threshold"]))  # type: ignore[arg-type]
+                   tuple(data["scale"]), float(data["threshold"]), features)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path) -> "AbstentionModel":

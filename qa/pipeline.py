@@ -73,8 +73,10 @@ class QA:
         scores = score_all(self.index, self.embedder, question)
         fused = fuse(scores.dense, scores.lexical, self.config.fusion)
         allowed = (self._chapter_of == chapter) if chapter else None
+        rows = top_rows(fused, max(top_k, 3), allowed)
         hits = tuple(
             Hit(self.index.pledges[r], float(fused[r]), float(scores.dense[r]), float(scores.lexical[r]))
-            for r in top_rows(fused, top_k, allowed)
+            for r in rows[:top_k]
         )
-        return SearchResult(hits, evidence(scores.dense, scores.lexical, fused, scores.coverage))
+        overlap = self.index.lexical.overlap(scores.tokens, rows[:3])
+        return SearchResult(hits, evidence(scores.dense, scores.lexical, fused, scores.coverage, overlap))

@@ -17,7 +17,7 @@ class FusionConfig:
 
     method: str = "zscore"
     w_dense: float = 1.0
-    w_lexical: float = 0.5
+    w_lexical: float = 0.15
     rrf_k: float = 60.0
 
 

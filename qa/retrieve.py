@@ -19,6 +19,7 @@ class Scores:
     dense: np.ndarray
     lexical: np.ndarray
     coverage: float
+    tokens: tuple[str, ...] = ()
 
 
 def dense_scores(index: LoadedIndex, query_vector: np.ndarray) -> np.ndarray:
@@ -39,4 +40,4 @@ def score_all(index: LoadedIndex, embedder: "Embedder", question: str) -> Scores
     analysed = index.lexical.analyser.tokens(question)
     known = index.lexical.query_tokens(question)
     coverage = len(known) / len(analysed) if analysed else 0.0
-    return Scores(dense_scores(index, vector), index.lexical.scores(question), coverage)
+    return Scores(dense_scores(index, vector), index.lexical.scores(question), coverage, tuple(analysed))

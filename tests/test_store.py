@@ -37,7 +37,8 @@ def test_build_writes_manifest_and_loads_back(built) -> None:
     emb = FakeEmbedder()
     p = loaded.pledges[42]
     stored = loaded.dense.reconstruct(42)
-    assert np.allclose(stored, emb.encode_passages([CONFIG.passage_text(p.section, p.sentence)])[0], atol=1e-6)
+    expected = emb.encode_passages(list(CONFIG.passage_texts(p.section, p.sentence))).mean(axis=0)
+    assert np.allclose(stored, expected, atol=1e-6)
     # no temp dirs left behind
     assert [d.name for d in index_dir.parent.iterdir()] == ["index"]
 
@@ -56,7 +57,7 @@ def test_other_model_or_config_is_stale(built) -> None:
     with pytest.raises(StaleIndexError, match="model"):
         check_fresh(manifest, corpus, "another-model", CONFIG)
     with pytest.raises(StaleIndexError, match="config"):
-        check_fresh(manifest, corpus, "fake-hash-256", IndexConfig(model="fake", passage_context="none"))
+        check_fresh(manifest, corpus, "fake-hash-256", IndexConfig(model="fake", passage_context="section"))
 
 
 @pytest.mark.parametrize(
