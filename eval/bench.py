@@ -1,0 +1,66 @@
+"""python -m eval.bench — latency of the full pipeline vs the query encoding alone.
+
+Warm process, same questions, interleaved (encode, ask, encode, ask …) so both see the
+same machine state; reports p50/p95 in milliseconds and the ratio of the medians.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from eval.questions import load_questions
+from index.config import DEFAULT_MODEL
+from qa.service import open_qa
+from qa.validate import clean_question
+
+QUESTIONS = Path(__file__).resolve().parent / "questions"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default=DEFAULT_MODEL)
+    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
+    ap.add_argument("--rounds", type=int, default=2, help="passes over the questions")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    qa = open_qa(data_dir=args.data_dir, model=args.model)
+    questions = [clean_question(q.question) for n in ("dev", "test") for q in load_questions(QUESTIONS / f"{n}.jsonl")]
+    for q in questions[:10]:  # warm-up
+        qa.ask(q, 10)
+    encode_ms: list[float] = []
+    ask_ms: list[float] = []
+    for _ in range(args.rounds):
+        for q in questions:
+            t = time.perf_counter()
+            qa.embedder.encode_queries([q])
+            encode_ms.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            qa.ask(q, 10)
+            ask_ms.append((time.perf_counter() - t) * 1000)
+    result = {
+        "questions": len(questions), "rounds": args.rounds,
+        "encode_p50_ms": round(statistics.median(encode_ms), 2), "encode_p95_ms": round(percentile(encode_ms, 95), 2),
+        "pipeline_p50_ms": round(statistics.median(ask_ms), 2), "pipeline_p95_ms": round(percentile(ask_ms, 95), 2),
+    }
+    result["ratio_p50"] = round(result["pipeline_p50_ms"] / result["encode_p50_ms"], 3)
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
