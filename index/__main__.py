@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from index.config import DEFAULT_MODEL, IndexConfig
+from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
 from index.store import CorruptIndexError, StaleIndexError, check_fresh, load_index, open_index
 
 
@@ -21,13 +21,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="build even if the index is fresh")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    index_dir = args.data_dir / "index"
+    index_dir = args.data_dir / index_name_for(args.model)
     config = IndexConfig(model=args.model)
     if args.command == "build":
         from index.embed import SentenceTransformerEmbedder
 
+        from index.embed import ModelNotAvailableError
+
         started = time.perf_counter()
-        embedder = SentenceTransformerEmbedder(args.model, cache_dir=args.data_dir)
+        try:
+            embedder = SentenceTransformerEmbedder(args.model, cache_dir=args.data_dir)
+        except ModelNotAvailableError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         model_seconds = time.perf_counter() - started
         loaded = open_index(args.corpus, index_dir, config, embedder.model_id, lambda: embedder, rebuild=args.rebuild)
         total = time.perf_counter() - started

@@ -1,6 +1,7 @@
 """Index configuration: what decides the vectors, so a change makes the index stale."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -44,3 +45,11 @@ class IndexConfig:
         if self.passage_context == "none":
             return (sentence,)
         raise ValueError(f"unknown passage_context {self.passage_context!r}")
+
+
+def index_name_for(model: str) -> str:
+    """One index directory per model, so trying another model does not replace the default's."""
+    if model == DEFAULT_MODEL:
+        return "index"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-.")[:80] or "model"
+    return f"index-{slug}"

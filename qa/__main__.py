@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from index.config import DEFAULT_MODEL
+from index.embed import ModelNotAvailableError
 from qa.answer import NO_ANSWER, nearest_topics
 from qa.batch import run_batch
 from qa.service import DEFAULT_CORPUS, DEFAULT_DATA, open_qa
@@ -70,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout = sys.stderr  # nothing but results may reach stdout, whatever libraries print
     try:
         qa = open_qa(args.corpus, args.data_dir, args.model)
+    except (ModelNotAvailableError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     finally:
         sys.stdout = out
     out.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]

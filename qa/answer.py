@@ -16,12 +16,14 @@ def doorstep_answer(hits: tuple[Hit, ...], max_sentences: int = 3, min_relative:
     """Assemble a short extractive answer from the best hits.
 
     Takes up to `max_sentences` hits whose score is at least `min_relative` of the best
-    score (pledges before prose at equal standing), one sentence each with its citation.
+    score, pledges before prose (a pledge is what a canvasser can promise; prose explains),
+    each in its own words with its citation.
     """
     if not hits:
         return ""
     best = hits[0].score
-    chosen = [h for h in hits if best <= 0 or h.score >= best * min_relative][:max_sentences]
+    close = [h for h in hits if best <= 0 or h.score >= best * min_relative]
+    chosen = sorted(close, key=lambda h: h.pledge.kind != "pledge")[:max_sentences]
     return " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in chosen)
 
 

@@ -5,7 +5,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from index.config import DEFAULT_MODEL, IndexConfig
+from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
 from index.store import open_index
 from qa.abstain import AbstentionModel
 from qa.pipeline import QA, QAConfig
@@ -37,7 +37,7 @@ def open_qa(
     rebuild: bool = False,
     qa_config: QAConfig | None = None,
     index_config: IndexConfig | None = None,
-    index_name: str = "index",
+    index_name: str | None = None,
     abstention: Path | None = DEFAULT_ABSTENTION,
     embedder: object | None = None,
 ) -> QA:
@@ -49,7 +49,7 @@ def open_qa(
 
     config = replace(index_config, model=model) if index_config else IndexConfig(model=model)
     emb = embedder or SentenceTransformerEmbedder(model, cache_dir=data_dir)
-    index = open_index(corpus_dir, data_dir / index_name, config, model_id=emb.model_id,  # type: ignore[attr-defined]
+    index = open_index(corpus_dir, data_dir / (index_name or index_name_for(model)), config, model_id=emb.model_id,  # type: ignore[attr-defined]
                        make_embedder=lambda: emb, rebuild=rebuild)
     if qa_config is None:
         qa_config = QAConfig(abstention=load_abstention(abstention))
