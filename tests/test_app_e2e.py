@@ -1,0 +1,315 @@
+"""The app in a real browser (Debian's Chromium via Playwright).
+
+Fast path: `build_demo` over the fake-embedder index, launched in this process on a free
+loopback port. One test also starts the real `python app.py` (marked real_model). Screenshots
+go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(demo) -> str:  # type: ignore[no-untyped-def]
+    import app
+
+    port = free_port()
+    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    return f"http://127.0.0.1:{port}/"
+
+
+def always_abstain():  # type: ignore[no-untyped-def]
+    """An abstention model that always says "nothing in the programme" (probability ~0)."""
+    from qa.abstain import FEATURES, AbstentionModel
+
+    n = len(FEATURES)
+    return AbstentionModel(weights=(0.0,) * n, bias=-50.0, mean=(0.0,) * n, scale=(1.0,) * n, threshold=0.5)
+
+
+def make_app(fake_index, tmp: Path, abstain: bool):  # type: ignore[no-untyped-def]
+    from fakes import FakeEmbedder
+
+    import app
+    from qa.pipeline import QA, QAConfig
+    from ui.feedback import open_feedback
+    from ui.source import load_sources
+
+    qa = QA(fake_index, FakeEmbedder(), QAConfig(abstention=always_abstain() if abstain else None))
+    store = open_feedback(tmp)
+    return app.build_demo(qa, store, load_sources(ROOT / "corpus"), export_dir=tmp / "exports"), store
+
+
+@pytest.fixture(scope="module")
+def servers(fake_index, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    normal, store = make_app(fake_index, tmp_path_factory.mktemp("app"), abstain=False)
+    abstaining, _ = make_app(fake_index, tmp_path_factory.mktemp("app-abstain"), abstain=True)
+    urls = {"url": serve(normal), "abstain_url": serve(abstaining), "store": store}
+    yield urls
+    normal.close()
+    abstaining.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=DESKTOP, locale="de-DE", accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    yield pg
+    context.close()
+
+
+def ask(pg, question: str) -> None:  # type: ignore[no-untyped-def]
+    box = pg.get_by_label("Ihre Frage")
+    box.fill(question)
+    box.press("Enter")
+
+
+def wait_for_new_results(pg, old_status: str = "") -> None:  # type: ignore[no-untyped-def]
+    pg.wait_for_function("(old) => { const s = document.querySelector('#nf-status');"
+                         " return s && s.innerText.trim() && s.innerText !== old; }", arg=old_status)
+
+
+def shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_question_results_source_view_feedback_share_and_export(servers, page) -> None:
+    pg = page
+    pg.goto(str(servers["url"]))
+    ask(pg, "Ehrenamtsfonds weiter aufstocken")
+    first = pg.locator("#nf-ergebnisse li.nf-karte").first
+    first.wait_for()
+    assert first.get_attribute("data-pledge") == "wahlprogramm-2025:3679"
+    text = first.inner_text()
+    assert "Wir werden den Ehrenamtsfonds weiter aufstocken." in text
+    assert "Gleichberechtigung und Engagement › Für das Ehrenamt als Herz der Stadt" in text
+    assert "Wahlprogramm 2025, Z. 3679" in text
+    assert "Antrag „Gleichberechtigung und Engagement“, Z. 252" in text
+    doorstep = pg.locator("#nf-haustuer")
+    assert doorstep.get_by_role("heading", name="Haustür-Antwort").count() == 1
+    sentence = "Wir werden den Ehrenamtsfonds weiter aufstocken. " \
+        "(Wahlprogramm 2025, Z. 3679; Antrag „Gleichberechtigung und Engagement“, Z. 252)"
+    assert sentence in doorstep.inner_text()
+    doorstep.get_by_role("button", name="Antwort kopieren").click()
+    doorstep.get_by_text("Kopiert.").wait_for()
+    assert sentence in pg.evaluate("() => navigator.clipboard.readText()")
+
+    # Source view of both citations: line numbers and the highlighted pledge.
+    summaries = first.locator("details.nf-quelle > summary")
+    assert summaries.count() == 2
+    summaries.nth(0).click()
+    cited = first.locator("details.nf-quelle").nth(0).locator("tr.nf-zitiert")
+    assert cited.locator("th").inner_text() == "3679"
+    assert "den Ehrenamtsfonds weiter aufstocken." in cited.locator("mark").inner_text()
+    summaries.nth(1).focus()
+    pg.keyboard.press("Enter")  # keyboard opens it too
+    motion = first.locator("details.nf-quelle").nth(1)
+    assert motion.get_attribute("open") is not None
+    assert motion.locator("tr.nf-zitiert th").inner_text() == "252"
+    assert motion.locator("tbody th").first.inner_text() == "244"
+
+    # Feedback: one click, one stored vote with question, pledge and UTC time.
+    first.get_by_role("button", name="Hilfreich", exact=True).click()
+    pg.locator("#nf-rueckmeldung").get_by_text("Danke für Ihre Rückmeldung zu Ergebnis 1!").wait_for()
+    votes = servers["store"].votes()  # type: ignore[attr-defined]
+    assert [(v.question, v.pledge_id, v.vote) for v in votes][-1:] == [
+        ("Ehrenamtsfonds weiter aufstocken", "wahlprogramm-2025:3679", "helpful")]
+    assert votes[-1].created_utc.endswith("+00:00")
+    shot(pg, "desktop-answer.png")
+
+    # Exports: Markdown and a printable HTML page.
+    with pg.expect_download() as md:
+        pg.locator("#nf-export-md").click()
+    assert md.value.suggested_filename == "nachgefragt-antwort.md"
+    assert "Antrag „Gleichberechtigung und Engagement“, Z. 252" in Path(md.value.path()).read_text(encoding="utf-8")
+    with pg.expect_download() as page_dl:
+        pg.locator("#nf-export-html").click()
+    printable = Path(page_dl.value.path()).read_text(encoding="utf-8")
+    assert "@media print" in printable and "Wir werden den Ehrenamtsfonds weiter aufstocken." in printable
+    export_page = pg.context.new_page()
+    export_page.set_content(printable)
+    export_page.emulate_media(media="print")
+    export_page.screenshot(path=str(ARTIFACTS / "export-print.png"), full_page=True)
+    export_page.pdf(path=str(ARTIFACTS / "export.pdf"), format="A4")
+    export_page.close()
+
+    # Share link: shown on the page, in the address bar, and it reproduces the answer.
+    link = pg.locator("#nf-share-link").get_attribute("href")
+    assert link and parse_qs(urlsplit(link).query)["q"] == ["Ehrenamtsfonds weiter aufstocken"]
+    assert parse_qs(urlsplit(pg.url).query)["q"] == ["Ehrenamtsfonds weiter aufstocken"]
+    other = pg.context.new_page()
+    other.goto(link)
+    other.locator("#nf-ergebnisse li.nf-karte").first.wait_for()
+    assert other.get_by_label("Ihre Frage").input_value() == "Ehrenamtsfonds weiter aufstocken"
+    assert other.locator("#nf-ergebnisse li.nf-karte").first.get_attribute("data-pledge") == "wahlprogramm-2025:3679"
+    other.close()
+
+
+def test_chapter_filter_and_its_share_link(servers, page) -> None:
+    pg = page
+    pg.goto(str(servers["url"]))
+    pg.get_by_role("combobox", name="Kapitel").click()
+    pg.get_by_role("option", name="Sport", exact=True).click()
+    ask(pg, "Flughafen")
+    pg.locator("#nf-ergebnisse li.nf-karte").first.wait_for()
+    sections = pg.locator("#nf-ergebnisse .nf-abschnitt").all_inner_texts()
+    assert sections and all(s.startswith("Sport") for s in sections)
+    link = pg.locator("#nf-share-link").get_attribute("href") or ""
+    assert parse_qs(urlsplit(link).query) == {"q": ["Flughafen"], "kapitel": ["Sport"]}
+    pg.goto(link)
+    pg.locator("#nf-ergebnisse li.nf-karte").first.wait_for()
+    assert pg.get_by_role("combobox", name="Kapitel").input_value() == "Sport"
+    assert pg.locator("#nf-ergebnisse .nf-abschnitt").all_inner_texts() == sections
+
+
+def test_abstention_says_so_and_shows_nearest(servers, page) -> None:
+    pg = page
+    pg.goto(str(servers["abstain_url"]))
+    ask(pg, "Wie wird das Wetter morgen in Dortmund?")
+    area = pg.locator("#nf-ergebnisse .nf-keine-antwort")
+    area.wait_for()
+    assert area.locator("h2").inner_text() == "Dazu steht nichts im Programm."
+    assert "Nächstliegende Themen" in area.inner_text()
+    assert "Nächstliegende Stellen (keine Antwort auf Ihre Frage)" in area.inner_text()
+    assert "Nächstliegende Stelle 1" in area.inner_text()
+    assert pg.locator("#nf-haustuer li").all_inner_texts() == ["Dazu steht nichts im Programm."]
+    shot(pg, "desktop-no-answer.png")
+
+
+def test_script_in_a_question_stays_text(servers, page) -> None:
+    pg = page
+    pg.goto(str(servers["url"]))
+    ask(pg, f"{XSS} Flughafen")
+    wait_for_new_results(pg)
+    assert XSS in pg.locator("#nf-status").inner_text()
+    assert pg.evaluate("() => typeof window.__xss") == "undefined"
+    # The same through a share link (the page-load path).
+    link = pg.locator("#nf-share-link").get_attribute("href") or ""
+    pg.goto(link)
+    wait_for_new_results(pg)
+    assert XSS in pg.locator("#nf-status").inner_text()
+    assert pg.evaluate("() => typeof window.__xss") == "undefined"
+    assert pg.locator("#nf-ergebnisse img, #nf-status img, #nf-teilen img").count() == 0
+
+
+def test_bad_input_gets_a_visible_error(servers, page) -> None:
+    pg = page
+    pg.goto(str(servers["url"]))
+    ask(pg, "   ")
+    error = pg.locator("#nf-fehler [role=alert]")
+    error.wait_for()
+    assert "Die Frage ist leer" in error.inner_text()
+    assert not pg.locator("#nf-antwort").is_visible()
+    box = pg.get_by_label("Ihre Frage")
+    box.fill("x" * 100_000)
+    assert len(box.input_value()) == 1000  # the box is capped; the server checks again
+    ask(pg, "?!? …")
+    pg.get_by_text("keine Wörter").wait_for()
+
+
+def test_phone_layout_and_labels(servers, browser) -> None:
+    context = browser.new_context(viewport=PHONE, locale="de-DE", is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    try:
+        pg.goto(str(servers["url"]))
+        pg.get_by_label("Ihre Frage").wait_for()
+        assert pg.get_by_role("combobox", name="Kapitel").count() == 1
+        assert pg.get_by_role("button", name="Fragen", exact=True).count() == 1
+        assert pg.locator("h1").inner_text() == "Nachgefragt"
+        assert pg.evaluate("() => document.documentElement.lang") == "de"
+        pg.get_by_role("button", name="Was passiert mit dem Flughafen Dortmund?").click()  # example question
+        first = pg.locator("#nf-ergebnisse li.nf-karte").first
+        first.wait_for()
+        assert pg.get_by_label("Ihre Frage").input_value() == "Was passiert mit dem Flughafen Dortmund?"
+        first.locator("details.nf-quelle > summary").first.click()
+        assert pg.locator("[aria-live=polite]").count() >= 1
+        width = pg.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"page scrolls sideways on a phone: {width}"
+        pg.screenshot(path=str(ARTIFACTS / "phone-top.png"))
+        shot(pg, "phone-answer.png")
+    finally:
+        context.close()
+
+
+@pytest.mark.real_model
+def test_real_app_subprocess(browser, tmp_path: Path) -> None:
+    """`python app.py` as people start it, with the real model (skipped until it exists)."""
+    if not (ROOT / "index" / "embed.py").exists():
+        pytest.skip("index/embed.py (the real model) is not there yet")
+    port = free_port()
+    env = {**os.environ, "NACHGEFRAGT_PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    log = (tmp_path / "app.log").open("w")
+    proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + float(os.environ.get("NACHGEFRAGT_STARTUP_TIMEOUT", "900"))
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"app.py exited with {proc.returncode}:\n{(tmp_path / 'app.log').read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("app.py did not start in time")
+                time.sleep(1)
+        context = browser.new_context(viewport=DESKTOP, locale="de-DE")
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(url)
+        ask(pg, "Was passiert mit dem Flughafen?")
+        first = pg.locator("#nf-ergebnisse li.nf-karte, #nf-ergebnisse .nf-keine-antwort").first
+        first.wait_for()
+        assert "Wahlprogramm 2025, Z." in pg.locator("#nf-ergebnisse").inner_text()
+        shot(pg, "desktop-real-model.png")
+        context.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

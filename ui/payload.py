@@ -1,0 +1,40 @@
+"""An answer as JSON-able data for the API endpoint (`/ask`, used with gradio_client) (pure)."""
+from __future__ import annotations
+
+from typing import Any
+
+from qa.answer import nearest_topics
+from qa.types import Answer
+from ui.wording import citation_words, doorstep_text, source_name
+
+
+def answer_payload(answer: Answer, chapter: str = "", share_link: str = "") -> dict[str, Any]:
+    """Everything a client needs: the doorstep answer in people's words, the pipeline's own
+    answer text, whether it abstained or failed, and every hit with its citations."""
+    return {
+        # A refused question is not echoed: it may be 100 000 characters or not encodable.
+        "question": "" if answer.error else answer.question,
+        "chapter": chapter,
+        "abstained": answer.abstained,
+        "error": answer.error,
+        "answer": doorstep_text(answer),
+        "answer_raw": answer.text,
+        "nearest_topics": nearest_topics(answer.hits) if answer.abstained else [],
+        "share_link": share_link,
+        "hits": [
+            {
+                "rank": rank,
+                "pledge_id": h.pledge.id,
+                "kind": h.pledge.kind,
+                "sentence": h.pledge.sentence,
+                "section": h.pledge.section,
+                "score": round(h.score, 6),
+                "citations": [
+                    {"source": c.source, "source_name": source_name(c.source), "start_line": c.start_line,
+                     "end_line": c.end_line, "label": citation_words(c)}
+                    for c in h.pledge.citations
+                ],
+            }
+            for rank, h in enumerate(answer.hits, 1)
+        ],
+    }

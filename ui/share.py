@@ -1,0 +1,81 @@
+"""Share links: the page address carrying the question (`?q=…&kapitel=…`) and back (pure).
+
+A link opened by someone else fills the question box and shows the same result, so a link
+is only ever read as data: the chapter must be one the programme has, the question is cut
+to the length the pipeline accepts and then goes through the pipeline's own validation.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+QUESTION_PARAM = "q"
+CHAPTER_PARAM = "kapitel"
+
+
+@dataclass(frozen=True, slots=True)
+class SharedQuestion:
+    """What a share link asks: a question and a chapter ("" for all chapters)."""
+
+    question: str
+    chapter: str = ""
+
+
+def share_query(question: str, chapter: str = "") -> str:
+    """"q=…&kapitel=…" (the chapter only when one is set)."""
+    params = {QUESTION_PARAM: question}
+    if chapter:
+        params[CHAPTER_PARAM] = chapter
+    return urlencode(params)
+
+
+def share_url(base: str, question: str, chapter: str = "") -> str:
+    """The page address `base` with the question (and chapter) as its query."""
+    if not question:
+        return ""
+    if not base:
+        return "?" + share_query(question, chapter)
+    scheme, netloc, path, _, _ = urlsplit(base)
+    return urlunsplit((scheme, netloc, path or "/", share_query(question, chapter), ""))
+
+
+def page_base(headers: Mapping[str, str], fallback_url: str = "") -> str:
+    """The address of the page a request came from, without query or fragment.
+
+    Prefers the Referer (the page itself, including any path prefix behind a proxy), then
+    the Origin, then the request's own scheme and host. Only http(s) addresses are used.
+    """
+    for candidate in (headers.get("referer", ""), headers.get("origin", "")):
+        base = _http_base(candidate)
+        if base:
+            return base
+    if fallback_url:
+        scheme, netloc, *_ = urlsplit(fallback_url)
+        host = headers.get("host", "") or netloc
+        if scheme in ("http", "https") and host:
+            return urlunsplit((scheme, host, "/", "", ""))
+    return ""
+
+
+def parse_shared(params: Mapping[str, str], chapters: Sequence[str], max_chars: int) -> SharedQuestion | None:
+    """Read a share link's query; None when it carries no question."""
+    question = str(params.get(QUESTION_PARAM, "") or "")[: max_chars + 1]
+    if not question.strip():
+        return None
+    chapter = str(params.get(CHAPTER_PARAM, "") or "")
+    return SharedQuestion(question, chapter if chapter in chapters else "")
+
+
+def _http_base(url: str) -> str:
+    if not url:
+        return ""
+    try:
+        scheme, netloc, path, _, _ = urlsplit(url)
+    except ValueError:
+        return ""
+    if scheme not in ("http", "https") or not netloc:
+        return ""
+    if "/gradio_api/" in path:  # an API request, not the page
+        path = path.split("/gradio_api/", 1)[0] + "/"
+    return urlunsplit((scheme, netloc, path or "/", "", ""))

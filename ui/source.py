@@ -1,0 +1,135 @@
+"""The source view: a citation's surrounding lines with line numbers, cited lines highlighted.
+
+Sources are handed around as "numbered lines": a list whose item n-1 is line n in the
+source's own numbering. For the programme text that is the file's lines; for the motion
+(markdown) it is the printed numbers at the start of its lines ("- 36 • …", "37 …",
+"## 72 Für …"), so the view shows exactly the numbers a citation names. The motion's last
+bullet has no printed number; like the parser, it gets the previous number + 1.
+
+Everything but `load_sources` is pure; all text is HTML-escaped here.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.pledge import Citation
+from ui.texts import CITED_LINES_NOTE, SOURCE_LINE_LABEL, SOURCE_VIEW_MISSING
+from ui.wording import line_span, source_name
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONTEXT = 8
+_BULLETS = ("●", "•")
+_MOTION_NUMBERED = re.compile(r"^(?:-\s+)?(\d+)(?:\s+(.*))?$")
+_MOTION_HEADING = re.compile(r"^##\s+(?:(\d+)\s+)?(.*)$")
+_MD_ESCAPE = re.compile(r"\\([*_\\#\[\]()`-])")
+
+
+@dataclass(frozen=True, slots=True)
+class ExcerptLine:
+    """One line of a source excerpt."""
+
+    number: int
+    text: str
+    cited: bool
+
+
+def programme_lines(text: str) -> list[str]:
+    """The programme's numbered lines: file line n is item n-1 (same split as the parser)."""
+    return [line.rstrip() for line in text.split("\n")]
+
+
+def motion_line_map(text: str) -> dict[int, str]:
+    """Printed line number → line text of a motion in markdown (only its "## Text" part).
+
+    Headings keep their words ("## 72 **Für …**" → 72: "Für …"), bullets their marker
+    ("- 36 • den …" → 36: "• den …"); markdown escapes and bold markers are removed.
+    """
+    lines: dict[int, str] = {}
+    last = 0
+    in_text = False
+    for raw in text.split("\n"):
+        stripped = _MD_ESCAPE.sub(r"\1", raw.strip()).replace("**", "")
+        heading = _MOTION_HEADING.match(stripped)
+        if heading:
+            if heading.group(2).strip() == "Text" and not heading.group(1):
+                in_text = True
+            elif in_text and heading.group(1):
+                last = int(heading.group(1))
+                lines[last] = heading.group(2).strip()
+            continue
+        if not in_text or not stripped:
+            continue
+        numbered = _MOTION_NUMBERED.match(stripped)
+        if numbered:
+            last = int(numbered.group(1))
+            lines[last] = (numbered.group(2) or "").strip()
+        else:
+            last += 1
+            content = stripped[2:].strip() if stripped.startswith("- ") else stripped
+            if stripped.startswith("- ") and not content.startswith(_BULLETS):
+                content = f"• {content}"
+            lines[last] = content
+    return lines
+
+
+def as_numbered_lines(mapping: dict[int, str]) -> list[str]:
+    """A number → text mapping as numbered lines (numbers without text become "")."""
+    if not mapping:
+        return []
+    return [mapping.get(n, "") for n in range(1, max(mapping) + 1)]
+
+
+def load_sources(corpus_dir: Path) -> dict[str, list[str]]:
+    """Numbered lines of every source in the corpus folder, keyed by file stem (source id)."""
+    sources: dict[str, list[str]] = {}
+    for path in sorted(corpus_dir.glob("*.txt")):
+        sources[path.stem] = programme_lines(path.read_text(encoding="utf-8"))
+    for path in sorted(corpus_dir.glob("*.md")):
+        if path.name.upper() != "README.MD":
+            sources[path.stem] = as_numbered_lines(motion_line_map(path.read_text(encoding="utf-8")))
+    log.info("source texts loaded: %s", {k: len(v) for k, v in sources.items()})
+    return sources
+
+
+def excerpt(lines: list[str], citation: Citation, context: int = DEFAULT_CONTEXT) -> list[ExcerptLine]:
+    """The cited lines and up to `context` lines either side ([] if the citation is out of range)."""
+    if not lines or citation.start_line < 1 or citation.start_line > len(lines):
+        return []
+    first = max(1, citation.start_line - context)
+    last = min(len(lines), max(citation.end_line, citation.start_line) + context)
+    return [
+        ExcerptLine(n, lines[n - 1].strip(), citation.start_line <= n <= citation.end_line)
+        for n in range(first, last + 1)
+    ]
+
+
+def render_source_view(sources: dict[str, list[str]], citation: Citation, context: int = DEFAULT_CONTEXT) -> str:
+    """HTML table of an excerpt: line numbers as row headers, cited lines marked."""
+    rows = excerpt(sources.get(citation.source, []), citation, context)
+    if not rows:
+        return f'<p class="nf-hinweis">{html.escape(SOURCE_VIEW_MISSING)}</p>'
+    shown = Citation(citation.source, rows[0].number, rows[-1].number)
+    caption = f"{source_name(citation.source)}, {line_span(shown)}"
+    body = "".join(_row(r) for r in rows)
+    return (
+        f'<div class="nf-quelltext">'
+        f'<p class="nf-hinweis">{html.escape(CITED_LINES_NOTE)}</p>'
+        f'<table class="nf-zeilen" aria-label="{html.escape(caption, quote=True)}">'
+        f"<caption class=\"nf-sr\">{html.escape(caption)}</caption>"
+        f"<thead class=\"nf-sr\"><tr><th scope=\"col\">{html.escape(SOURCE_LINE_LABEL)}</th>"
+        f"<th scope=\"col\">Text</th></tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _row(line: ExcerptLine) -> str:
+    text = html.escape(line.text) if line.text else "&nbsp;"
+    if line.cited:
+        return (f'<tr class="nf-zitiert"><th scope="row">{line.number}</th>'
+                f"<td><mark>{text}</mark></td></tr>")
+    return f'<tr><th scope="row">{line.number}</th><td>{text}</td></tr>'

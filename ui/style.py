@@ -1,0 +1,164 @@
+"""Look and small page scripts of the app (passed to `launch()`: Gradio 6 takes css/theme there).
+
+Colours use Gradio's theme variables where possible so the dark theme stays readable.
+"""
+from __future__ import annotations
+
+import json
+
+SYSTEM_FONTS = ("ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "sans-serif")
+MONO_FONTS = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace")
+
+
+def make_theme():  # type: ignore[no-untyped-def]
+    """Gradio's default theme in green, with system fonts (no font files to fetch) and softer
+    text dark enough to read (the default grey fails WCAG contrast on white)."""
+    import gradio as gr
+
+    return gr.themes.Default(primary_hue="green", font=list(SYSTEM_FONTS), font_mono=list(MONO_FONTS)).set(
+        body_text_color_subdued="*neutral_600", body_text_color_subdued_dark="*neutral_300",
+        block_info_text_color="*neutral_600", block_info_text_color_dark="*neutral_300",
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700", button_primary_text_color="white",
+    )
+
+
+CSS = """
+.gradio-container { max-width: 960px !important; margin: 0 auto !important; }
+#nf-kopf h1 { margin-bottom: .25rem; }
+#nf-kopf p { margin-top: 0; }
+.nf-sr { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.nf-fehler { border: 2px solid #b42318; background: #fef3f2; color: #7a271a; padding: 12px 16px;
+  border-radius: 8px; font-size: 1rem; }
+#nf-status p { margin: 0; color: var(--body-text-color); font-weight: 600; }
+.nf-teilen { margin: 0; display: flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: baseline; }
+.nf-teilen-label { font-weight: 600; }
+.nf-teilen a { word-break: break-all; }
+.nf-teilen-hinweis { color: var(--body-text-color-subdued); font-size: .9rem; width: 100%; }
+.nf-ergebnisse h2, .nf-keine-antwort h2 { margin: .5rem 0 .25rem; }
+.nf-keine-antwort h2 { font-size: 1.35rem; }
+.nf-intro { color: var(--body-text-color-subdued); margin: 0 0 .75rem; }
+.nf-themen { margin: 0 0 .75rem 1.25rem; }
+ol.nf-karten { list-style: none; padding: 0 !important; margin: 0 !important; }
+ol.nf-karten > li.nf-karte { border: 1px solid var(--border-color-primary); border-radius: 10px;
+  padding: 14px 16px; margin: 0 0 12px !important; background: var(--block-background-fill); list-style: none; }
+.nf-karte-titel { font-size: 1rem !important; margin: 0 0 .4rem !important; display: flex; flex-wrap: wrap;
+  gap: .15rem .75rem; align-items: baseline; }
+.nf-rang { font-weight: 700; white-space: nowrap; }
+.nf-abschnitt { font-weight: 400; color: var(--body-text-color-subdued); font-size: .9rem; }
+.nf-satz { font-size: 1.05rem; line-height: 1.5; margin: 0 0 .5rem !important; }
+ul.nf-fundstellen { list-style: none; padding: 0 !important; margin: 0 0 .25rem !important; display: flex;
+  flex-wrap: wrap; gap: 6px; }
+ul.nf-fundstellen > li { background: var(--color-accent-soft); border-radius: 999px; padding: 2px 10px;
+  font-size: .9rem; margin: 0 !important; list-style: none; }
+details.nf-quelle { margin: .25rem 0; }
+details.nf-quelle > summary { cursor: pointer; color: var(--link-text-color); padding: 8px 0; }
+details.nf-quelle > summary:focus-visible, .nf-vote:focus-visible { outline: 3px solid var(--color-accent);
+  outline-offset: 2px; border-radius: 4px; }
+.nf-quelltext { border-left: 3px solid var(--border-color-primary); padding-left: 8px; overflow-x: auto; }
+.nf-hinweis { font-size: .85rem; color: var(--body-text-color-subdued); margin: 0 0 .25rem !important; }
+table.nf-zeilen { border-collapse: collapse; width: 100%; font-size: .9rem; margin: 0 !important;
+  border: none !important; }
+table.nf-zeilen tr, table.nf-zeilen tbody, table.nf-zeilen th, table.nf-zeilen td { border: none !important;
+  background: transparent !important; }
+table.nf-zeilen th, table.nf-zeilen td { padding: 1px 4px !important; vertical-align: top; line-height: 1.45; }
+table.nf-zeilen th { text-align: right; width: 3.5em; font-weight: 400; color: var(--body-text-color-subdued);
+  font-variant-numeric: tabular-nums; user-select: none; }
+table.nf-zeilen td { text-align: left; white-space: pre-wrap; overflow-wrap: anywhere; }
+table.nf-zeilen tr.nf-zitiert th { font-weight: 700; color: var(--body-text-color); }
+table.nf-zeilen tr.nf-zitiert td mark { background: #ffe98a; color: #1a1a1a; padding: 0 2px; }
+.nf-feedback { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin-top: .5rem; }
+.nf-feedback-frage { color: var(--body-text-color-subdued); font-size: .9rem; }
+button.nf-vote { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 12px;
+  min-height: 40px; background: var(--button-secondary-background-fill); color: var(--body-text-color);
+  cursor: pointer; font-size: .9rem; margin: 0 !important; }
+button.nf-vote[aria-pressed="true"] { background: var(--color-accent-soft); border-color: var(--color-accent);
+  font-weight: 600; }
+.nf-haustuer h2 { margin: .25rem 0 .15rem; }
+ul.nf-haustuer-saetze { margin: .25rem 0 .5rem 1.25rem !important; padding: 0 !important; }
+ul.nf-haustuer-saetze > li { margin: 0 0 .35rem !important; font-size: 1.05rem; line-height: 1.5; }
+.nf-zitat { color: var(--body-text-color-subdued); white-space: normal; }
+.nf-kopieren-zeile { display: flex; gap: .75rem; align-items: center; flex-wrap: wrap; }
+button.nf-kopieren { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 14px;
+  min-height: 40px; background: var(--button-secondary-background-fill); color: var(--body-text-color);
+  cursor: pointer; font-weight: 600; }
+button.nf-kopieren:focus-visible { outline: 3px solid var(--color-accent); outline-offset: 2px; }
+.nf-kopiert { color: var(--body-text-color-subdued); }
+.nf-notiz { margin: 0; padding: 8px 12px; border-radius: 8px; }
+.nf-ok { background: var(--color-accent-soft); }
+.nf-warnung { background: #fffaeb; color: #7a2e0e; border: 1px solid #fec84b; }
+#nf-fusszeile { color: var(--body-text-color-subdued); font-size: .85rem; }
+@media (max-width: 600px) {
+  ol.nf-karten > li.nf-karte { padding: 12px 10px; }
+  .nf-quelltext { padding-left: 4px; }
+  .nf-satz { font-size: 1rem; }
+  table.nf-zeilen th { width: 2.75em; }
+}
+"""
+
+# Gradio's page says lang="en"; the whole app is German (screen readers pick the voice by it).
+HEAD = '<script>document.documentElement.lang = "de";</script>'
+PAGE_JS = '() => { document.documentElement.lang = "de"; }'
+
+# js_on_load of the results component: a click on a vote button becomes a "click" event
+# carrying {rank, vote}; the server looks the pledge up itself (never trusts the page).
+RESULTS_JS = """
+element.addEventListener('click', (ev) => {
+  const button = ev.target.closest('button[data-nf-vote]');
+  if (!button || !element.contains(button)) return;
+  const group = button.closest('.nf-feedback');
+  if (group) group.querySelectorAll('button[data-nf-vote]').forEach(
+    (b) => b.setAttribute('aria-pressed', b === button ? 'true' : 'false'));
+  trigger('click', {rank: Number(button.dataset.nfRank), vote: button.dataset.nfVote});
+});
+"""
+
+# js_on_load of the doorstep answer: the copy button copies the visible sentences.
+_COPY_JS = """
+element.addEventListener('click', async (ev) => {
+  const button = ev.target.closest('button[data-nf-copy]');
+  if (!button || !element.contains(button)) return;
+  const source = element.querySelector('[data-nf-copy-source]');
+  const done = element.querySelector('.nf-kopiert');
+  if (!source) return;
+  const text = source.innerText.trim();
+  let ok = false;
+  try { await navigator.clipboard.writeText(text); ok = true; } catch (e) {
+    const area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    try { ok = document.execCommand('copy'); } catch (e2) { ok = false; }
+    area.remove();
+  }
+  if (done) done.textContent = ok ? DONE : FAILED;
+});
+"""
+
+
+def copy_js(done: str, failed: str) -> str:
+    """The copy script with its German confirmation texts filled in."""
+    return _COPY_JS.replace("DONE", json.dumps(done)).replace("FAILED", json.dumps(failed))
+
+
+# js_on_load of the status line: a polite live region, so screen readers hear the outcome.
+STATUS_JS = "element.setAttribute('role', 'status'); element.setAttribute('aria-live', 'polite');"
+
+# After an answer: put the share link into the address bar too (no reload).
+_UPDATE_URL_JS = """
+(question, chapter) => {
+  try {
+    const url = new URL(window.location.href);
+    url.search = '';
+    if (question && question.trim()) url.searchParams.set('q', question.trim());
+    if (chapter && chapter !== ALL) url.searchParams.set('kapitel', chapter);
+    window.history.replaceState(null, '', url);
+  } catch (e) { /* the page works without it */ }
+  return [];
+}
+"""
+
+
+def update_url_js(all_chapters: str) -> str:
+    """The address-bar script, with the label meaning "no chapter filter" filled in."""
+    return _UPDATE_URL_JS.replace("ALL", json.dumps(all_chapters))

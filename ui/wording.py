@@ -1,0 +1,78 @@
+"""Citations and the doorstep answer in the words people use (pure, plain text).
+
+The pipeline's citations use source ids ("wahlprogramm-2025, Z. 3055"); people read
+"Wahlprogramm 2025, Z. 3055–3056". Everything here returns plain, unescaped text: the
+HTML and Markdown renderers escape it for their format.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from index.pledge import Citation
+from qa.answer import NO_ANSWER, cite
+from qa.types import Answer, Hit
+from ui.texts import LINE_ABBREVIATION, SOURCE_NAMES
+
+
+def source_name(source: str, names: Mapping[str, str] = SOURCE_NAMES) -> str:
+    """Display name of a source id, falling back to the id itself."""
+    return names.get(source, source)
+
+
+def line_span(citation: Citation) -> str:
+    """"Z. 3055" or "Z. 3055–3056" (en dash, as in print)."""
+    if citation.start_line == citation.end_line:
+        return f"{LINE_ABBREVIATION} {citation.start_line}"
+    return f"{LINE_ABBREVIATION} {citation.start_line}–{citation.end_line}"
+
+
+def citation_words(citation: Citation) -> str:
+    """"Wahlprogramm 2025, Z. 3055–3056"."""
+    return f"{source_name(citation.source)}, {line_span(citation)}"
+
+
+def citations_words(citations: tuple[Citation, ...]) -> str:
+    """All places a passage stands, primary first: "Wahlprogramm 2025, Z. 3679; Antrag …, Z. 252"."""
+    return "; ".join(citation_words(c) for c in citations)
+
+
+def doorstep_hits(answer: Answer) -> list[Hit]:
+    """The hits the pipeline chose for the doorstep answer (`Answer.text`), in its order.
+
+    `Answer.text` is the source of truth for which pledges make the short answer; a hit is
+    part of it when its sentence with its pipeline citation appears there.
+    """
+    if answer.abstained or answer.error or not answer.text:
+        return []
+    found: list[tuple[int, Hit]] = []
+    for hit in answer.hits:
+        at = answer.text.find(f"{hit.pledge.sentence} {cite(hit.pledge.citations)}")
+        if at >= 0:
+            found.append((at, hit))
+    return [hit for _, hit in sorted(found, key=lambda pair: pair[0])]
+
+
+def doorstep_sentences(answer: Answer) -> list[str]:
+    """The doorstep answer as sentences, each followed by its citation in people's words."""
+    hits = doorstep_hits(answer)
+    if hits:
+        return [f"{h.pledge.sentence} ({citations_words(h.pledge.citations)})" for h in hits]
+    if answer.text and not answer.abstained:
+        # The pipeline changed its format: show its own text rather than nothing.
+        return [_replace_citations(answer.text, answer.hits)]
+    return []
+
+
+def doorstep_text(answer: Answer) -> str:
+    """Plain text to copy or read out: one sentence per line, or the no-answer sentence."""
+    if answer.error:
+        return ""
+    if answer.abstained:
+        return NO_ANSWER
+    return "\n".join(doorstep_sentences(answer))
+
+
+def _replace_citations(text: str, hits: tuple[Hit, ...]) -> str:
+    for hit in hits:
+        text = text.replace(cite(hit.pledge.citations), f"({citations_words(hit.pledge.citations)})")
+    return text
