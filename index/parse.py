@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 
 from index.pledge import Citation, Pledge, make_id
 from index.sections import SectionTable, parse_sections_tsv
-from index.text import is_terminated, join_lines, split_last_sentence
+from index.text import is_terminated, join_lines, join_two, split_last_sentence
 from index.twins import merge_twins
 
 log = logging.getLogger(__name__)
@@ -47,17 +47,25 @@ class SourceLine:
 
 @dataclass
 class _Block:
+    """A passage being built; its joined text grows with each line (linear, not quadratic)."""
+
     kind: str
     section: str
     lines: list[tuple[int, str]] = field(default_factory=list)
     lead_in: str = ""
     text_override: str | None = None
+    joined: str = ""
+
+    def __post_init__(self) -> None:
+        self.joined = join_lines([c for _, c in self.lines])
+
+    def add(self, number: int, content: str) -> None:
+        self.lines.append((number, content))
+        self.joined = join_two(self.joined, content)
 
     @property
     def text(self) -> str:
-        if self.text_override is not None:
-            return self.text_override
-        return join_lines([c for _, c in self.lines])
+        return self.text_override if self.text_override is not None else self.joined
 
 
 def build_blocks(lines: Iterable[SourceLine]) -> list[_Block]:
@@ -74,9 +82,9 @@ def build_blocks(lines: Iterable[SourceLine]) -> list[_Block]:
                 lead_in = blocks.pop().text
             blocks.append(_Block("pledge", line.section, [(line.number, line.content)], lead_in))
         elif cur is not None and line.content and not is_terminated(cur.text):
-            cur.lines.append((line.number, line.content))
+            cur.add(line.number, line.content)
         elif cur is not None and not line.gap_before:
-            cur.lines.append((line.number, line.content))
+            cur.add(line.number, line.content)
         else:
             blocks.append(_Block("text", line.section, [(line.number, line.content)]))
     return [b for b in blocks if b.text]

@@ -113,7 +113,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
     lexical = _build_lexical(pledges, config)
 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.tmp-", dir=index_dir.parent))
+    remove_leftovers(index_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.tmp-{os.getpid()}-", dir=index_dir.parent))
     try:
         with open(tmp / PLEDGES, "w", encoding="utf-8") as fh:
             for p in pledges:
@@ -168,6 +169,30 @@ def _checksums(directory: Path) -> dict[str, str]:
         for path in sorted(directory.rglob("*"))
         if path.is_file() and path.name != MANIFEST
     }
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Remove temp/old directories that a killed build left next to `index_dir` (their
+    names carry the builder's pid; a live builder's directories are left alone)."""
+    parent = index_dir.parent
+    if not parent.is_dir():
+        return
+    for path in parent.glob(f".{index_dir.name}.*-*"):
+        kind, _, rest = path.name[len(index_dir.name) + 2 :].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind in ("tmp", "old") and pid.isdigit() and not _pid_alive(int(pid)) and path.is_dir():
+            log.info("removing %s, left by an interrupted build", path)
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -250,6 +275,21 @@ def load_index(index_dir: Path) -> LoadedIndex:
     return LoadedIndex(manifest, pledges, dense, lexical)
 
 
+def verify_sample(loaded: LoadedIndex, embedder: "Embedder", config: IndexConfig, rows: int = 3) -> None:
+    """Re-embed a few passages and compare with their stored vectors, so vectors that do not
+    belong to the metadata are never served, even when a manifest vouches for them."""
+    n = loaded.dense.ntotal
+    if n == 0:
+        return
+    picks = sorted({0, n // 2, n - 1})[:rows]
+    fresh = embed_passages([loaded.pledges[r] for r in picks], embedder, config)
+    for row, vector in zip(picks, fresh):
+        stored = loaded.dense.reconstruct(row)
+        cosine = float(np.dot(stored, vector) / ((np.linalg.norm(stored) * np.linalg.norm(vector)) or 1.0))
+        if cosine < 0.99:
+            raise CorruptIndexError(f"vector {row} does not belong to passage {loaded.pledges[row].id} (cosine {cosine:.3f})")
+
+
 def open_index(
     corpus_dir: Path,
     index_dir: Path,
@@ -258,11 +298,16 @@ def open_index(
     make_embedder: Callable[[], Embedder],
     rebuild: bool = False,
 ) -> LoadedIndex:
-    """Load the index if it is fresh and intact; otherwise (re)build it, logging why."""
+    """Load the index if it is fresh and intact; otherwise (re)build it, logging why.
+
+    A loaded index is spot-checked against the embedder (`verify_sample`).
+    """
+    remove_leftovers(index_dir)
     if not rebuild:
         try:
             loaded = load_index(index_dir)
             check_fresh(loaded.manifest, corpus_dir, model_id, config)
+            verify_sample(loaded, make_embedder(), config)
             return loaded
         except CorruptIndexError as exc:
             if index_dir.exists():

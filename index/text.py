@@ -19,36 +19,38 @@ def fold_spaces(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
-def join_lines(parts: list[str]) -> str:
-    """Join wrapped line contents into one text, undoing line-end hyphenation.
+def join_two(out: str, raw: str) -> str:
+    """Append one wrapped line's content to the text so far, undoing line-end hyphenation.
 
     "Kreislaufwirt-" + "schaft" joins to "Kreislaufwirtschaft"; "E-" + "Scootern" keeps its
-    hyphen ("E-Scootern"); "Geh-" + "und Radwege" keeps hyphen and space.
+    hyphen ("E-Scootern"); "Geh-" + "und Radwege" keeps hyphen and space. Looks only at the
+    end of `out`, so building a long text line by line stays linear.
     """
+    part = fold_spaces(raw)
+    if not part:
+        return out
+    if not out:
+        return part
+    if _BROKEN_WORD.search(out[-2:]) and not out.endswith(" -"):
+        if _KEEP_HYPHEN_BEFORE.match(part):
+            return f"{out} {part}"
+        if part[:1].islower():
+            return out[:-1] + part
+        return out + part
+    return f"{out} {part}"
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join wrapped line contents into one text (see `join_two`)."""
     out = ""
     for raw in parts:
-        part = fold_spaces(raw)
-        if not part:
-            continue
-        if not out:
-            out = part
-            continue
-        match = _BROKEN_WORD.search(out)
-        if match and not out.endswith(" -"):
-            if _KEEP_HYPHEN_BEFORE.match(part):
-                out = f"{out} {part}"
-            elif part[:1].islower():
-                out = out[:-1] + part
-            else:
-                out = out + part
-        else:
-            out = f"{out} {part}"
+        out = join_two(out, raw)
     return out
 
 
 def is_terminated(text: str) -> bool:
     """True when the text ends a sentence (., !, ? possibly followed by quotes/brackets)."""
-    return bool(_TERMINAL.search(text.rstrip()))
+    return bool(_TERMINAL.search(text[-20:].rstrip()))
 
 
 def split_last_sentence(text: str) -> tuple[str, str]:

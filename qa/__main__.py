@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from index.config import DEFAULT_MODEL
 from index.embed import ModelNotAvailableError
 from qa.answer import NO_ANSWER, nearest_topics
-from qa.batch import run_batch
+from qa.batch import run_batch, to_line
 from qa.service import DEFAULT_CORPUS, DEFAULT_DATA, open_qa
 from qa.types import Answer
 
@@ -81,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_answer(qa.ask(" ".join(args.question), args.top_k, args.chapter)))
         return 0
     for obj in run_batch(data.splitlines(), lambda q, k: qa.ask(q, k, args.chapter), args.top_k):
-        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        out.write(to_line(obj) + "\n")
     out.flush()
     return 0
 

@@ -37,6 +37,17 @@ def answer_to_json(qid: str, answer: Answer) -> dict[str, Any]:
     return out
 
 
+def to_line(obj: dict[str, Any]) -> str:
+    """One output line: UTF-8 JSON, with escapes where the text cannot be UTF-8 (lone
+    surrogates in an id are valid JSON input and must not end the run)."""
+    line = json.dumps(obj, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(obj, ensure_ascii=True)
+    return line
+
+
 def run_batch(lines: Iterable[bytes | str], ask: AskFn, top_k: int) -> Iterator[dict[str, Any]]:
     """Yield one output object per non-blank input line."""
     for number, raw in enumerate(lines, start=1):
@@ -50,7 +61,10 @@ def run_batch(lines: Iterable[bytes | str], ask: AskFn, top_k: int) -> Iterator[
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            yield {"id": None, "line": number, "error": f"invalid JSON: {exc.msg}"}
+            yield {"id": None, "line": number, "error": f"invalid JSON: {getattr(exc, 'msg', exc)}"}
+            continue
+        except RecursionError:
+            yield {"id": None, "line": number, "error": "invalid JSON: nested too deeply"}
             continue
         if not isinstance(obj, dict):
             yield {"id": None, "line": number, "error": "a line must be a JSON object"}

@@ -13,7 +13,7 @@ from qa.answer import doorstep_answer
 from qa.rank import FusionConfig, fuse, top_rows
 from qa.retrieve import score_all
 from qa.types import Answer, Hit
-from qa.validate import Limits, QuestionError, clean_question
+from qa.validate import Limits, QuestionError, clean_question, echo
 
 if TYPE_CHECKING:
     from index.embed import Embedder
@@ -57,11 +57,14 @@ class QA:
 
     def ask(self, question: object, top_k: int = 5, chapter: str | None = None) -> Answer:
         """Answer one question; bad input gives an Answer with `error` set, never an exception."""
-        raw = question if isinstance(question, str) else ""
         try:
             text = clean_question(question, self.config.limits)
         except QuestionError as exc:
-            return Answer(question=raw, hits=(), abstained=True, text="", error=str(exc))
+            return Answer(question=echo(question, self.config.limits), hits=(), abstained=True, text="", error=str(exc))
+        if chapter and chapter not in self.chapters:
+            known = ", ".join(self.chapters)
+            return Answer(question=text, hits=(), abstained=True, text="",
+                          error=f"Unbekanntes Kapitel „{chapter[:80]}“. Bekannte Kapitel: {known}.")
         result = self.search(text, max(1, int(top_k)), chapter)
         model = self.config.abstention
         abstained = bool(model and model.abstains(result.evidence))

@@ -40,3 +40,12 @@ def clean_question(question: object, limits: Limits = Limits()) -> str:
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("Die Frage enthält keine Wörter. Bitte eine Frage eingeben.")
     return text
+
+
+def echo(question: object, limits: Limits = Limits()) -> str:
+    """What of a refused question may be shown back: text only, encodable, not longer than
+    the limit (a 100 000-character paste is not echoed whole)."""
+    if not isinstance(question, str):
+        return ""
+    text = _SURROGATES.sub("", question)[: limits.max_chars]
+    return _CONTROL.sub(" ", text)

@@ -18,6 +18,7 @@ class FakeEmbedder:
         self.dim = dim
         self.model_id = model_id
         self.calls = 0
+        self.texts = 0
 
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
@@ -31,6 +32,7 @@ class FakeEmbedder:
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += 1
+        self.texts += len(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._vector(t) for t in texts])
