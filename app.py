@@ -185,8 +185,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"),
                         help="index, model cache and feedback database")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder with the programme sources")
-    parser.add_argument("--concurrency", type=int, default=4, help="questions answered at the same time")
-    parser.add_argument("--queue-size", type=int, default=32, help="waiting questions before 'busy'")
+    parser.add_argument("--concurrency", type=int, default=2, help="questions answered at the same time")
+    parser.add_argument("--queue-size", type=int, default=64, help="waiting questions before 'busy'")
     parser.add_argument("--log-level", default=os.environ.get("NACHGEFRAGT_LOG", "INFO"))
     return parser.parse_args(argv)
 
@@ -200,6 +200,11 @@ def main(argv: list[str] | None = None) -> None:
 
     log.info("opening model %s and index in %s (the first start builds the index)", args.model, args.data_dir)
     qa = open_qa(args.corpus, args.data_dir, args.model)
+    # One torch thread per question: with Gradio's event loop in the same process, more
+    # threads only contend (docs/reliability.md: 52 → 35 ms CPU per question, up to 1.9× throughput).
+    import torch
+
+    torch.set_num_threads(1)
     demo = build_demo(qa, open_feedback(args.data_dir), load_sources(args.corpus),
                       concurrency=args.concurrency, queue_size=args.queue_size)
     log.info("serving on http://%s:%d", args.host, args.port)

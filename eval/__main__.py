@@ -2,6 +2,7 @@
 
 Writes eval/reports/<split>.json (metrics by style and language, per-question details) and
 eval/reports/<split>-ndcg-by-style.png, and prints a Markdown table.
+`python -m eval export-feedback` exports the app's votes as candidate labels.
 """
 from __future__ import annotations
 
@@ -63,7 +64,29 @@ def style_table(summaries: dict[str, dict]) -> str:
     return "\n".join(rows)
 
 
+def export_feedback(argv: list[str]) -> int:
+    """python -m eval export-feedback [--data-dir D] [--out FILE]: the app's helpful / not
+    helpful votes as candidate labels (JSON Lines, one per question and pledge)."""
+    from ui.feedback import open_feedback
+
+    ap = argparse.ArgumentParser(prog="python -m eval export-feedback", description=export_feedback.__doc__)
+    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
+    ap.add_argument("--out", type=Path, help="write here instead of stdout")
+    args = ap.parse_args(argv)
+    rows = open_feedback(args.data_dir).export_candidates()
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{len(rows)} candidate labels written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export-feedback"]:
+        return export_feedback(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=["dev", "test", "all"], default="test")
     ap.add_argument("--questions", type=Path, help="another question file (overrides --split)")

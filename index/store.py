@@ -182,11 +182,20 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_leftovers(index_dir: Path) -> None:
-    """Remove temp/old directories that a killed build left next to `index_dir` (their
-    names carry the builder's pid; a live builder's directories are left alone)."""
+    """Clean up after a killed build (names carry the builder's pid; a live builder's
+    directories are left alone): a build killed between the two renames of the swap left no
+    `index_dir` but the previous index as `.old-…`, which is put back; other temp and old
+    directories are removed."""
     parent = index_dir.parent
     if not parent.is_dir():
         return
+    if not index_dir.exists():
+        for old in sorted(parent.glob(f".{index_dir.name}.old-*"), key=lambda p: p.stat().st_mtime, reverse=True):
+            pid = old.name.rsplit(".old-", 1)[1].split("-", 1)[0]
+            if pid.isdigit() and not _pid_alive(int(pid)) and (old / MANIFEST).is_file():
+                log.warning("restoring the previous index from %s (a build was interrupted mid-swap)", old)
+                os.rename(old, index_dir)
+                break
     for path in parent.glob(f".{index_dir.name}.*-*"):
         kind, _, rest = path.name[len(index_dir.name) + 2 :].partition("-")
         pid = rest.split("-", 1)[0]

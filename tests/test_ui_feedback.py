@@ -116,3 +116,71 @@ def test_split_pledge_id() -> None:
     assert split_pledge_id("antrag-gleichberechtigung-und-engagement:274") == (
         "antrag-gleichberechtigung-und-engagement", 274)
     assert split_pledge_id("seltsam") == ("seltsam", None)
+
+
+WRITER = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from ui.feedback import FeedbackStore
+store = FeedbackStore(Path({db!r}))
+n = 0
+while True:
+    assert store.record(f"Frage {{n}}", "wahlprogramm-2025:3055", "helpful")
+    n += 1
+    if n == 50:
+        Path({marker!r}).write_text("50")
+"""
+
+
+def test_crash_mid_write_keeps_every_committed_vote(tmp_path: Path) -> None:
+    """A writer killed with SIGKILL while writing: the database opens, passes SQLite's
+    integrity check, holds every vote written before the kill and takes new ones."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    db, marker = tmp_path / "f.sqlite", tmp_path / "marker"
+    root = str(Path(__file__).resolve().parent.parent)
+    proc = subprocess.Popen([sys.executable, "-c", WRITER.format(root=root, db=str(db), marker=str(marker))])
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert marker.exists(), "writer did not start"
+        time.sleep(0.2)  # let it write on
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=10)
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        questions = [q for (q,) in con.execute("SELECT question FROM feedback ORDER BY id")]
+    finally:
+        con.close()
+    assert len(questions) >= 50
+    assert questions == [f"Frage {n}" for n in range(len(questions))], "no gaps, no torn rows"
+    again = FeedbackStore(db)
+    assert again.record("nach dem Absturz", "wahlprogramm-2025:1", "unhelpful")
+    assert len(again.votes()) == len(questions) + 1
+
+
+def test_eval_exports_feedback_as_candidate_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from eval.__main__ import main
+
+    store = open_feedback(tmp_path)
+    store.record("Flughafen?", "wahlprogramm-2025:3055", "helpful")
+    store.record("Flughafen?", "wahlprogramm-2025:3055", "helpful")
+    store.record("Flughafen?", "wahlprogramm-2025:579", "unhelpful")
+    assert main(["export-feedback", "--data-dir", str(tmp_path)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows == [
+        {"question": "Flughafen?", "pledge_id": "wahlprogramm-2025:3055", "source": "wahlprogramm-2025",
+         "line": 3055, "votes_helpful": 2, "votes_unhelpful": 0},
+        {"question": "Flughafen?", "pledge_id": "wahlprogramm-2025:579", "source": "wahlprogramm-2025",
+         "line": 579, "votes_helpful": 0, "votes_unhelpful": 1},
+    ]

@@ -1,0 +1,136 @@
+"""Load tests (marked `load`): short runs of eval/load.py against the app.
+
+- In process, with the fake pipeline: 10 clients × 10 s through the real Gradio app
+  (`app.build_demo` + `app.launch`), zero errors, a sane p95.
+- Overload: a slow pipeline, one worker and a queue of two; 12 clients get answers or a quick
+  "queue is full" rejection, never a hang (every request is bounded by a timeout).
+- With the real model (also `real_model`): `python -m eval.load --spawn` starts `python app.py`
+  itself, 10 clients × 10 s, zero errors; the report carries the app's resident memory.
+
+The full measurement (40 clients × 60 s, real model) is in docs/reliability.md.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from eval.load import LoadConfig, check_loopback, free_port, load_questions, percentile, run_load, summarise, Outcome
+from qa.pipeline import QA
+from qa.types import Answer
+
+pytestmark = pytest.mark.load
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SlowQA:
+    """The fake pipeline, but every answer takes `seconds` (like a busy model)."""
+
+    def __init__(self, qa: QA, seconds: float) -> None:
+        self._qa = qa
+        self.seconds = seconds
+        self.config = qa.config
+        self.chapters = qa.chapters
+
+    def ask(self, question: object, top_k: int = 5, chapter: str | None = None) -> Answer:
+        time.sleep(self.seconds)
+        return self._qa.ask(question, top_k, chapter)
+
+
+def _serve(qa: object, tmp_path: Path, concurrency: int, queue_size: int) -> Iterator[str]:
+    import app
+    from ui.feedback import open_feedback
+    from ui.source import load_sources
+
+    demo = app.build_demo(qa, open_feedback(tmp_path / "data"), load_sources(ROOT / "corpus"),  # type: ignore[arg-type]
+                          export_dir=tmp_path / "exports", concurrency=concurrency, queue_size=queue_size)
+    port = free_port()
+    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        demo.close()
+
+
+@pytest.fixture()
+def fake_app(fake_qa: QA, tmp_path: Path) -> Iterator[str]:
+    """The real app over the fake pipeline, with the app's default limits."""
+    yield from _serve(fake_qa, tmp_path, concurrency=4, queue_size=32)
+
+
+@pytest.fixture()
+def tiny_app(fake_qa: QA, tmp_path: Path) -> Iterator[str]:
+    """A slow pipeline (0.4 s an answer) behind one worker and a queue of two."""
+    yield from _serve(SlowQA(fake_qa, 0.4), tmp_path, concurrency=1, queue_size=2)
+
+
+def test_short_load_without_errors(fake_app: str) -> None:
+    summary, outcomes = run_load(LoadConfig(fake_app, clients=10, seconds=10, timeout=20, max_requests=5000),
+                                 load_questions())
+    assert summary.errors == 0, summary.error_messages
+    assert summary.busy == 0
+    assert summary.answered >= 50 and summary.p95_ms is not None and summary.p95_ms < 2000, summary
+    assert {o.client for o in outcomes} == set(range(10)), "every client got answers"
+
+
+def test_overload_gets_a_quick_busy_answer_not_a_hang(tiny_app: str) -> None:
+    started = time.perf_counter()
+    summary, outcomes = run_load(LoadConfig(tiny_app, clients=12, seconds=6, timeout=15, max_requests=500),
+                                 load_questions())
+    assert time.perf_counter() - started < 6 + 15 + 20, "the run itself is bounded"
+    assert summary.errors == 0, summary.error_messages  # every request: an answer or a busy rejection
+    assert summary.busy > 0 and summary.answered > 0, summary
+    busy = sorted(o.seconds for o in outcomes if o.kind == "busy")
+    assert busy[-1] < 5, f"a busy rejection took {busy[-1]:.1f} s"
+    # the ones that were let in were answered within what one worker can do for a queue of two
+    assert summary.max_ms is not None and summary.max_ms < 5000, summary
+
+
+@pytest.mark.real_model
+def test_spawned_real_app_short_load(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One command: start app.py (building model cache and index in a fresh data dir), load it, stop it."""
+    data_dir = tmp_path_factory.mktemp("load-data")
+    report_file = data_dir / "load.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.load", "--spawn", "--data-dir", str(data_dir), "--clients", "10",
+         "--seconds", "10", "--timeout", "30", "--json", str(report_file)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    report = json.loads(report_file.read_text())
+    assert report["errors"] == 0 and report["busy"] == 0 and report["answered"] >= 20
+    assert report["p95_ms"] < 5000
+    assert 100 < report["rss_after_mib"] < 4000
+
+
+# ------------------------------------------------------------ the tool's own pure parts
+
+def test_only_loopback_urls_are_accepted() -> None:
+    assert check_loopback("http://127.0.0.1:7860/") == "http://127.0.0.1:7860"
+    assert check_loopback("http://localhost:7860") == "http://localhost:7860"
+    assert check_loopback("http://[::1]:7860") == "http://[::1]:7860"
+    for url in ("http://192.168.1.5:7860", "https://example.org", "http://127.0.0.1.example.org:80", "ftp://127.0.0.1"):
+        with pytest.raises(ValueError, match="only loopback|http://"):
+            check_loopback(url)
+
+
+def test_cli_refuses_a_remote_url() -> None:
+    done = subprocess.run([sys.executable, "-m", "eval.load", "--url", "http://10.0.0.1:7860", "--seconds", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "only loopback addresses are allowed" in done.stderr
+
+
+def test_percentiles_and_summary() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert (percentile(values, 50), percentile(values, 95), percentile(values, 99)) == (50.0, 95.0, 99.0)
+    assert percentile([], 50) is None and percentile([7.0], 99) == 7.0
+    outcomes = [Outcome(0, 0.0, 0.1, "ok"), Outcome(0, 0.1, 0.3, "ok"), Outcome(1, 0.0, 0.01, "busy"),
+                Outcome(1, 0.5, 2.0, "error", "boom"), Outcome(1, 0.6, 2.0, "error", "boom")]
+    s = summarise(outcomes, clients=2, wall_seconds=2.0)
+    assert (s.requests, s.answered, s.busy, s.errors) == (5, 2, 1, 2)
+    assert s.throughput_rps == 1.0 and s.p50_ms == 100.0 and s.max_ms == 300.0 and s.error_messages == ["boom"]
