@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from index.numbering import motion_line_map
 from index.parse import parse_corpus
 from index.pledge import Pledge
 
@@ -33,17 +34,7 @@ def _source_lines(corpus_dir: Path, source: str) -> dict[int, str]:
         text = (corpus_dir / f"{source}.txt").read_text(encoding="utf-8")
         # page numbers ("31") that the PDF left between the lines of a passage are no text
         return {n: ("" if re.fullmatch(r"\s*\d{1,3}\s*", l) else l) for n, l in enumerate(text.split("\n"), start=1)}
-    out: dict[int, str] = {}
-    last = 0
-    for raw in (corpus_dir / f"{source}.md").read_text(encoding="utf-8").split("\n"):
-        m = re.match(r"^(?:##\s+|-\s+)?(\d+)(?:\s+(.*))?$", raw.strip())
-        if m:
-            last = int(m.group(1))
-            out[last] = m.group(2) or ""
-        elif raw.startswith("- ") and last:  # the one bullet without a printed number
-            last += 1
-            out[last] = raw[2:]
-    return out
+    return motion_line_map((corpus_dir / f"{source}.md").read_text(encoding="utf-8"))
 
 
 def _words(text: str) -> list[str]:
