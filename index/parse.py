@@ -155,7 +155,7 @@ def motion_lines(text: str, chapter_fallback: str = "") -> Iterator[SourceLine]:
                 in_text = True
                 continue
             if heading.group(1):
-                last_number = int(heading.group(1))
+                last_number = _next_number(int(heading.group(1)), last_number)
             section = heading.group(2).strip()
             gap = True
             continue
@@ -164,7 +164,7 @@ def motion_lines(text: str, chapter_fallback: str = "") -> Iterator[SourceLine]:
             continue
         numbered = _MOTION_LINE.match(stripped)
         if numbered:
-            last_number = int(numbered.group(1))
+            last_number = _next_number(int(numbered.group(1)), last_number)
             content = (numbered.group(2) or "").strip()
         else:
             last_number += 1
@@ -181,6 +181,15 @@ def motion_lines(text: str, chapter_fallback: str = "") -> Iterator[SourceLine]:
         path = " › ".join(p for p in (chapter, section) if p)
         yield SourceLine(last_number, content, bullet, gap, path)
         gap = False
+
+
+def _next_number(printed: int, last: int) -> int:
+    """The printed number, unless it does not go up (a numbering error): then last + 1, so
+    line numbers stay unique and increasing and no passage ends before it starts."""
+    if printed > last:
+        return printed
+    log.info("printed line number %d after %d: numbered %d", printed, last, last + 1)
+    return last + 1
 
 
 def blocks_to_pledges(blocks: list[_Block], source: str) -> list[Pledge]:

@@ -1,6 +1,7 @@
 """Shared fixtures: the real corpus folder, a fake embedder, and a small built index."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -12,6 +13,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fakes import FakeEmbedder  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# CI runs the property tests with a fixed seed (reproducible); locally they explore anew.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 from index.config import IndexConfig  # noqa: E402
 from index.store import LoadedIndex, build_index  # noqa: E402

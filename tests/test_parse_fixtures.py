@@ -129,3 +129,12 @@ def test_twins_merge_despite_spelling_difference() -> None:
     assert len(merged[1].citations) == 1
     # motion passages without a twin stay, citing the motion alone
     assert {p.id for p in merged[2:]} == {"antrag:1", "antrag:76", "antrag:78"}
+
+
+def test_motion_numbers_that_go_backwards_stay_increasing() -> None:
+    """Found by hypothesis: unnumbered lines counted past a later printed number gave a
+    passage that ended before it started."""
+    ps = parse_motion("## Text\n" + "●\n" * 13 + "12\tDafür werden wir\n", "antrag")
+    for p in ps:
+        assert p.primary.start_line <= p.primary.end_line
+    assert ps[-1].citations[0] == Citation("antrag", 13, 14)
