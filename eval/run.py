@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -16,7 +15,6 @@ from qa.pipeline import QA
 log = logging.getLogger(__name__)
 
 K = 10
-SystemFn = Callable[[str], tuple[list[RankedHit], bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +94,3 @@ def details(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
             "wanted": [f"{lab.source}:{lab.line}/{lab.grade}" for lab in o.question.relevant if lab.grade == 2],
         })
     return rows
-
-
-def timed(fn: Callable[[], object]) -> tuple[object, float]:
-    t = time.perf_counter()
-    value = fn()
-    return value, time.perf_counter() - t

@@ -60,13 +60,6 @@ class Pledge:
             lead = "Wir werden"
         return f"{_capitalise(lead)} {self.text}"
 
-    @property
-    def embed_text(self) -> str:
-        """What gets embedded by default: section path as context, then the sentence."""
-        if self.section:
-            return f"{self.section}: {self.sentence}"
-        return self.sentence
-
 
 def make_id(source: str, start_line: int) -> str:
     """The stable pledge id "source:start_line"."""

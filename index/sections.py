@@ -36,14 +36,6 @@ class SectionTable:
             return self.ranges[i].path
         return ""
 
-    @property
-    def chapters(self) -> tuple[str, ...]:
-        """Chapter titles in order of first appearance."""
-        seen: dict[str, None] = {}
-        for r in self.ranges:
-            seen.setdefault(r.chapter, None)
-        return tuple(seen)
-
 
 def parse_sections_tsv(text: str) -> SectionTable:
     """Parse `corpus/sections.tsv` (comment lines start with "#", a header row, then
