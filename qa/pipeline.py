@@ -49,11 +49,12 @@ class QA:
         self.embedder = embedder
         self.config = config
         self._chapter_of = np.array([p.section.split(" › ")[0] for p in index.pledges], dtype=object)
+        self._chapters = tuple(dict.fromkeys(c for c in self._chapter_of if c))
 
     @property
     def chapters(self) -> list[str]:
         """Chapter titles in programme order, for a filter."""
-        return list(dict.fromkeys(c for c in self._chapter_of if c))
+        return list(self._chapters)
 
     def ask(self, question: object, top_k: int = 5, chapter: str | None = None) -> Answer:
         """Answer one question; bad input gives an Answer with `error` set, never an exception."""
@@ -61,7 +62,7 @@ class QA:
             text = clean_question(question, self.config.limits)
         except QuestionError as exc:
             return Answer(question=echo(question, self.config.limits), hits=(), abstained=True, text="", error=str(exc))
-        if chapter and chapter not in self.chapters:
+        if chapter and chapter not in self._chapters:
             known = ", ".join(self.chapters)
             return Answer(question=text, hits=(), abstained=True, text="",
                           error=f"Unbekanntes Kapitel „{chapter[:80]}“. Bekannte Kapitel: {known}.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,32 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from serving import serve_app
 
 gradio_client = pytest.importorskip("gradio_client", reason="gradio_client is not installed")
 
 ROOT = Path(__file__).resolve().parent.parent
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(qa, tmp: Path, **limits) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    import app
-    from ui.feedback import open_feedback
-    from ui.source import load_sources
-
-    demo = app.build_demo(qa, open_feedback(tmp / "data"), load_sources(ROOT / "corpus"),
-                          export_dir=tmp / "exports", **limits)
-    port = free_port()
-    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +26,7 @@ def url(fake_index, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     from qa.pipeline import QA
 
-    yield from serve(QA(fake_index, FakeEmbedder()), tmp_path_factory.mktemp("client-app"))
+    yield from serve_app(QA(fake_index, FakeEmbedder()), tmp_path_factory.mktemp("client-app"))
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +107,7 @@ def test_overload_is_refused_quickly_not_hung(fake_index, tmp_path: Path) -> Non
             time.sleep(1.0)
             return super().ask(*args, **kwargs)
 
-    for url in serve(SlowQA(fake_index, FakeEmbedder()), tmp_path, concurrency=1, queue_size=1):
+    for url in serve_app(SlowQA(fake_index, FakeEmbedder()), tmp_path, concurrency=1, queue_size=1):
         client = gradio_client.Client(url, verbose=False)
         jobs = [client.submit(question=f"Flughafen {i}", api_name="/ask") for i in range(6)]
         outcomes: list[str] = []

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from serving import serve_app
 
-from eval.load import LoadConfig, check_loopback, free_port, load_questions, percentile, run_load, summarise, Outcome
+from eval.load import LoadConfig, check_loopback, load_questions, percentile, run_load, summarise, Outcome
 from qa.pipeline import QA
 from qa.types import Answer
 
@@ -42,31 +43,16 @@ class SlowQA:
         return self._qa.ask(question, top_k, chapter)
 
 
-def _serve(qa: object, tmp_path: Path, concurrency: int, queue_size: int) -> Iterator[str]:
-    import app
-    from ui.feedback import open_feedback
-    from ui.source import load_sources
-
-    demo = app.build_demo(qa, open_feedback(tmp_path / "data"), load_sources(ROOT / "corpus"),  # type: ignore[arg-type]
-                          export_dir=tmp_path / "exports", concurrency=concurrency, queue_size=queue_size)
-    port = free_port()
-    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        demo.close()
-
-
 @pytest.fixture()
 def fake_app(fake_qa: QA, tmp_path: Path) -> Iterator[str]:
     """The real app over the fake pipeline, with the app's default limits."""
-    yield from _serve(fake_qa, tmp_path, concurrency=4, queue_size=32)
+    yield from (u.rstrip("/") for u in serve_app(fake_qa, tmp_path, concurrency=4, queue_size=32))
 
 
 @pytest.fixture()
 def tiny_app(fake_qa: QA, tmp_path: Path) -> Iterator[str]:
     """A slow pipeline (0.4 s an answer) behind one worker and a queue of two."""
-    yield from _serve(SlowQA(fake_qa, 0.4), tmp_path, concurrency=1, queue_size=2)
+    yield from (u.rstrip("/") for u in serve_app(SlowQA(fake_qa, 0.4), tmp_path, concurrency=1, queue_size=2))
 
 
 def test_short_load_without_errors(fake_app: str) -> None:
