@@ -250,6 +250,8 @@ def test_phone_layout_and_labels(servers, browser) -> None:
     try:
         pg.goto(str(servers["url"]))
         pg.get_by_label("Ihre Frage").wait_for()
+        # the page renders in steps: wait for the button before counting (was flaky in CI)
+        pg.get_by_role("button", name="Fragen", exact=True).first.wait_for()
         assert pg.get_by_role("combobox", name="Kapitel").count() == 1
         assert pg.get_by_role("button", name="Fragen", exact=True).count() == 1
         assert pg.locator("h1").inner_text() == "Nachgefragt"
