@@ -10,18 +10,21 @@ import argparse
 import json
 import logging
 import sys
-from dataclasses import replace
+import subprocess
+from dataclasses import asdict
 from pathlib import Path
+from typing import Callable
 
 from eval.baselines import PlainBM25
 from eval.chart import style_chart
 from eval.metrics import RankedHit
 from eval.questions import Question, load_questions
 from eval.run import K, details, qa_system, run_system, spans, summarise
-from index.config import DEFAULT_MODEL, IndexConfig
+from index.config import E5_MODEL, GEMMA_MODEL
+from index.store import library_versions
 from qa.pipeline import QA, QAConfig
 from qa.rank import FusionConfig, top_rows
-from qa.service import DEFAULT_ABSTENTION, load_abstention, open_qa
+from qa.service import open_qa
 
 QUESTIONS = Path(__file__).resolve().parent / "questions"
 REPORTS = Path(__file__).resolve().parent / "reports"
@@ -83,6 +86,50 @@ def export_feedback(argv: list[str]) -> int:
     return 0
 
 
+MODEL_LABELS = {GEMMA_MODEL: "EmbeddingGemma", E5_MODEL: "e5-small"}
+
+
+def run_metadata(models: list[QA]) -> dict[str, object]:
+    """What a report was made with: git revision, library versions, models and indexes."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                                    text=True).stdout.strip())
+    except (OSError, subprocess.CalledProcessError):
+        rev, dirty = "unknown", False
+    return {
+        "git_revision": rev + ("+uncommitted changes" if dirty else ""),
+        "versions": library_versions(),
+        "models": {qa.index.model_id: {"dtype": getattr(qa.embedder, "dtype", ""),
+                                       "fusion": asdict(qa.config.fusion),
+                                       "abstains": qa.config.abstention is not None,
+                                       "index": {k: qa.index.manifest[k] for k in ("format", "corpus_sha256", "config", "count")}}
+                   for qa in models},
+    }
+
+
+def systems_for(models: list[str], corpus: Path, data_dir: Path) -> tuple[dict[str, Callable], list[QA]]:
+    """BM25 and, per model, its dense baseline and the full system, all sharing one index."""
+    systems: dict[str, Callable] = {}
+    opened = []
+    for model in models:
+        full = open_qa(corpus, data_dir, model)
+        name = getattr(full.embedder, "name", model)
+        label = MODEL_LABELS.get(name, name)
+        opened.append(full)
+        if not systems:
+            plain = PlainBM25(full.index.pledges)
+
+            def bm25(question: str, full: QA = full, plain: PlainBM25 = plain) -> tuple[list[RankedHit], bool, list[str]]:
+                rows = top_rows(plain.scores(question), K)
+                return [spans(full.index.pledges[r]) for r in rows], False, [full.index.pledges[r].id for r in rows]
+
+            systems["BM25 (bm25s)"] = bm25
+        systems[f"dense ({label})"] = qa_system(QA(full.index, full.embedder, QAConfig(fusion=FusionConfig(method="dense"))))
+        systems[f"Nachgefragt ({label})"] = qa_system(full)
+    return systems, opened
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["export-feedback"]:
@@ -90,45 +137,24 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=["dev", "test", "all"], default="test")
     ap.add_argument("--questions", type=Path, help="another question file (overrides --split)")
-    ap.add_argument("--model", default=DEFAULT_MODEL)
+    ap.add_argument("--models", default=f"{GEMMA_MODEL},{E5_MODEL}",
+                    help="comma-separated models to compare (default: EmbeddingGemma and e5-small)")
     ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
     ap.add_argument("--corpus", type=Path, default=Path("corpus"))
     ap.add_argument("--out", type=Path, default=REPORTS)
-    ap.add_argument("--no-baselines", action="store_true")
-    ap.add_argument("--w-lexical", type=float, default=None, help="override the fusion weight (tuning)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     questions = questions_for(args.split, args.questions)
     name = args.questions.stem if args.questions else args.split
 
-    fusion = FusionConfig() if args.w_lexical is None else replace(FusionConfig(), w_lexical=args.w_lexical)
-    full = open_qa(args.corpus, args.data_dir, args.model,
-                   qa_config=QAConfig(fusion=fusion, abstention=load_abstention(DEFAULT_ABSTENTION)))
-    systems = {}
-    if not args.no_baselines:
-        plain = PlainBM25(full.index.pledges)
-
-        def bm25(question: str) -> tuple[list[RankedHit], bool, list[str]]:
-            rows = top_rows(plain.scores(question), K)
-            return [spans(full.index.pledges[r]) for r in rows], False, [full.index.pledges[r].id for r in rows]
-
-        dense_config = QAConfig(fusion=FusionConfig(method="dense"))
-        if full.index.manifest["config"].get("passage_context") == "none":
-            dense = QA(full.index, full.embedder, dense_config)  # same vectors: plain pledge text
-        else:
-            dense = open_qa(args.corpus, args.data_dir, args.model, index_name="index-plain",
-                            index_config=IndexConfig(passage_context="none"), qa_config=dense_config,
-                            embedder=full.embedder)
-        systems["BM25 (bm25s)"] = bm25
-        systems["dense (e5, plain text)"] = qa_system(dense)
-    systems["Nachgefragt (full)"] = qa_system(full)
-
+    systems, opened = systems_for([m for m in args.models.split(",") if m], args.corpus, args.data_dir)
     outcomes = {n: run_system(n, fn, questions) for n, fn in systems.items()}
     summaries = {n: summarise(o) for n, o in outcomes.items()}
     args.out.mkdir(parents=True, exist_ok=True)
     report = {
-        "split": name, "questions": len(questions), "model": full.index.model_id,
-        "index": {k: full.index.manifest[k] for k in ("format", "corpus_sha256", "config", "count")},
+        "split": name, "questions": len(questions),
+        "command": "python -m eval " + " ".join(argv),
+        **run_metadata(opened),
         "summaries": summaries,
         "details": {n: details(o) for n, o in outcomes.items()},
     }

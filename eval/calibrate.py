@@ -4,7 +4,8 @@ Features come from the full pipeline (qa.abstain.FEATURES). For every subset of 
 features, a logistic model is scored on out-of-fold probabilities (5-fold cross-validation on
 dev, 3 shuffles): the threshold that abstains on the most unanswerable questions while refusing
 at most `--max-wrong` of the answerable ones. The best subset (ties: higher AUC) is then fitted
-on all of dev. Writes qa/abstention.json.
+on all of dev. Writes the abstention part of the model's own calibration file
+(qa/calibration/<model>.json; other models' files are left alone), keeping its fusion settings.
 """
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ import numpy as np
 from eval.questions import load_questions
 from index.config import DEFAULT_MODEL
 from qa.abstain import FEATURES, AbstentionModel, fit_logistic
-from qa.pipeline import QAConfig
-from qa.service import DEFAULT_ABSTENTION, open_qa
+from qa.calibration import Calibration, calibration_path, save_calibration
+from qa.pipeline import QA, QAConfig
+from qa.rank import FusionConfig
+from qa.service import calibration_for, open_qa
 from qa.validate import clean_question
 
 QUESTIONS = Path(__file__).resolve().parent / "questions"
@@ -78,11 +81,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
     ap.add_argument("--max-wrong", type=float, default=0.08, help="allowed share of answerable questions refused (on dev)")
-    ap.add_argument("--out", type=Path, default=DEFAULT_ABSTENTION)
+    ap.add_argument("--out", type=Path, default=None, help="calibration file (default: qa/calibration/<model>.json)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     questions = load_questions(args.questions)
-    qa = open_qa(data_dir=args.data_dir, model=args.model, qa_config=QAConfig())
+    base = open_qa(data_dir=args.data_dir, model=args.model)
+    name = base.embedder.name  # type: ignore[attr-defined]
+    out = args.out or calibration_path(name)
+    previous = calibration_for(name, base.index.model_id, Path("corpus"), out).calibration
+    fusion = previous.fusion if previous else FusionConfig()
+    qa = QA(base.index, base.embedder, QAConfig(fusion=fusion))
     x = np.array([qa.search(clean_question(q.question), 10).evidence.values for q in questions])
     y = np.array([1.0 if q.answerable else 0.0 for q in questions])
     subset, threshold, caught, wrong, score = select_features(x, y, args.max_wrong)
@@ -90,16 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     names = tuple(FEATURES[i] for i in subset)
     model = AbstentionModel(tuple(map(float, w)), float(b), tuple(map(float, mean)), tuple(map(float, scale)),
                             threshold, names)
-    data = model.to_json()
-    data["calibration"] = {
+    record = dict(previous.record) if previous else {}
+    record["abstention"] = {
         "questions": str(args.questions.name), "n": len(y), "unanswerable": int((y == 0).sum()),
         "out_of_fold_unanswerable_abstained": round(caught, 3), "out_of_fold_answerable_refused": round(wrong, 3),
-        "out_of_fold_auc": round(score, 3),
-        "model": qa.index.model_id, "command": "python -m eval.calibrate",
+        "out_of_fold_auc": round(score, 3), "command": f"python -m eval.calibrate --model {args.model}",
     }
-    args.out.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    print(json.dumps({"threshold": threshold, "dev_unanswerable_abstained": caught, "dev_answerable_refused": wrong,
-                      "out_of_fold_auc": score, "weights": dict(zip(names, data["weights"]))}, indent=2))
+    save_calibration(out, Calibration(qa.index.model_id, str(qa.index.manifest["corpus_sha256"]), fusion, model, record))
+    print(json.dumps({"file": str(out), "threshold": threshold, "dev_unanswerable_abstained": caught,
+                      "dev_answerable_refused": wrong, "out_of_fold_auc": score,
+                      "weights": dict(zip(names, model.weights))}, indent=2))
     return 0
 
 

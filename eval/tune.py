@@ -1,128 +1,198 @@
-"""python -m eval.tune — compare retrieval variants on the dev questions in one run.
+"""python -m eval.tune [--model M] — every named retrieval variant on the dev questions, one run.
 
-Embeds every question once, keeps the full score vectors (dense over passages with section
-context, dense over plain passages, German BM25), and scores fusion variants offline, so a
-grid of settings costs seconds. Prints a Markdown table (strict = ranking only here: no
-abstention). Used to choose FusionConfig; the chosen setting is then confirmed with
-`python -m eval --split test`.
+Each row of the README's "What helped" table is one `Variant` here: which passage vectors
+(the title / context the passages were embedded with), how dense and BM25 scores are fused,
+and an optional named re-scoring step. Passage vectors per embedding setting are computed once
+and cached in the data dir (keyed by model id and corpus hash); every question is embedded
+once; the variants are then scored offline. Tuning runs on dev only: there is no flag for
+another split. `--write` stores the best variant's fusion in the model's calibration file.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from eval.metrics import average, score_question
 from eval.questions import load_questions
 from eval.run import spans
-from index.config import DEFAULT_MODEL, IndexConfig
-from qa.pipeline import QAConfig
+from index.config import DEFAULT_MODEL, GEMMA_MODEL, IndexConfig
+from index.store import LoadedIndex, embed_passages
+from qa.calibration import Calibration, calibration_path, save_calibration
 from qa.rank import FusionConfig, fuse, top_rows
-from qa.service import open_qa
+from qa.service import calibration_for, open_qa
 from qa.validate import clean_question
 
-QUESTIONS = Path(__file__).resolve().parent / "questions"
+DEV = Path(__file__).resolve().parent / "questions" / "dev.jsonl"
 
 
-@dataclass(frozen=True)
-class Cached:
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One named way to rank: passage vectors embedded with `title`/`context`, fused by
+    `fusion`, optionally re-scored by the named step `rescore` (see RESCORE)."""
+
+    name: str
+    title: str = "none"
+    context: str = "none"
+    fusion: FusionConfig = field(default_factory=lambda: FusionConfig(method="dense"))
+    rescore: str = ""
+
+
+def _z(w: float) -> FusionConfig:
+    return FusionConfig(w_lexical=w)
+
+
+def registry(model: str) -> tuple[Variant, ...]:
+    """The variants tried for `model` (EmbeddingGemma has a title slot; e5 has not)."""
+    if model != GEMMA_MODEL:
+        return (
+            Variant("dense, plain sentence"),
+            Variant("dense, \"Section: sentence\"", context="section"),
+            Variant("German BM25 alone", fusion=FusionConfig(method="lexical")),
+            *(Variant(f"z(dense) + {w}·z(BM25)", fusion=_z(w)) for w in (0.05, 0.1, 0.15, 0.2)),
+            Variant("reciprocal-rank fusion", fusion=FusionConfig(method="rrf")),
+            Variant("z(dense) + 0.15·z(BM25 within dense top 20)", fusion=_z(0.15), rescore="gate20"),
+            Variant("dense + pseudo-relevance feedback (k=3)", rescore="prf"),
+            Variant("z(dense + 0.3·intro paragraph) + 0.15·z(BM25)", fusion=_z(0.15), rescore="intro"),
+        )
+    return (
+        Variant("dense, title: none"),
+        Variant("dense, title: chapter", title="chapter"),
+        Variant("dense, title: leaf section", title="leaf"),
+        Variant("dense, title: section path", title="section"),
+        Variant("dense, title: section path, text: \"Section: sentence\"", title="section", context="section"),
+        Variant("German BM25 alone", title="section", fusion=FusionConfig(method="lexical")),
+        *(Variant(f"title: section + {w}·z(BM25)", title="section", fusion=_z(w)) for w in (0.03, 0.05, 0.1, 0.15)),
+        Variant("title: none + 0.05·z(BM25)", fusion=_z(0.05)),
+        Variant("title: section, reciprocal-rank fusion", title="section", fusion=FusionConfig(method="rrf")),
+        Variant("title: section + 0.1·z(BM25 within dense top 20)", title="section", fusion=_z(0.1), rescore="gate20"),
+        Variant("title: section + pseudo-relevance feedback (k=3)", title="section", rescore="prf"),
+        Variant("title: section + 0.3·intro paragraph", title="section", rescore="intro"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One dev question's full score vectors."""
+
     style: str
     labels: tuple
-    dense_section: np.ndarray
-    dense_plain: np.ndarray
+    dense: dict[tuple[str, str], np.ndarray]
     lexical: np.ndarray
-    sym_plain: np.ndarray
+
+
+def intro_rows(index: LoadedIndex) -> np.ndarray:
+    """For each pledge, the prose passage that introduces it (nearest text before it in the
+    same section and source); a passage with none points to itself."""
+    intro = np.arange(len(index.pledges))
+    last = -1
+    for i, p in enumerate(index.pledges):
+        if p.kind == "text":
+            last = i
+        elif last >= 0 and index.pledges[last].section == p.section and p.primary.source == index.pledges[last].primary.source:
+            intro[i] = last
+    return intro
+
+
+def rescorers(matrix: Callable[[tuple[str, str]], np.ndarray], intro: np.ndarray) -> dict[str, Callable]:
+    """Named re-scoring steps: (dense scores, lexical scores, vector key) -> (dense, lexical)."""
+    def prf(d: np.ndarray, lex: np.ndarray, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        m = matrix(key)
+        top = np.argsort(-d)[:3]
+        return d + 0.5 * (m @ m[top].mean(axis=0)), lex
+
+    def gate20(d: np.ndarray, lex: np.ndarray, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        mask = np.zeros_like(lex)
+        mask[np.argsort(-d)[:20]] = 1.0
+        return d, lex * mask
+
+    def with_intro(d: np.ndarray, lex: np.ndarray, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        return d + 0.3 * d[intro], lex
+
+    return {"": lambda d, lex, key: (d, lex), "prf": prf, "gate20": gate20, "intro": with_intro}
+
+
+def passage_matrix(index: LoadedIndex, embedder: object, config: IndexConfig, cache: Path) -> np.ndarray:
+    """Passage vectors for `config`: the index's own when it was built so, else cached/embedded."""
+    if index.manifest["config"] == config.to_json():
+        return np.asarray(index.dense.reconstruct_n(0, index.dense.ntotal))
+    key = f"{config.passage_title}-{config.passage_context}"
+    path, meta = cache / f"{key}.npy", cache / f"{key}.json"
+    stamp = {"model": index.model_id, "corpus_sha256": index.manifest["corpus_sha256"], "config": config.to_json(),
+             "count": len(index.pledges)}
+    if path.is_file() and meta.is_file() and json.loads(meta.read_text()) == stamp:
+        return np.load(path)
+    cache.mkdir(parents=True, exist_ok=True)
+    vectors = embed_passages(list(index.pledges), embedder, config)  # type: ignore[arg-type]
+    np.save(path, vectors)
+    meta.write_text(json.dumps(stamp))
+    return vectors
+
+
+def evaluate(variants: tuple[Variant, ...], scored: list[Scored], index: LoadedIndex,
+             rescore: dict[str, Callable]) -> list[tuple[Variant, dict[str, float], dict[str, float]]]:
+    """(variant, overall metrics, nDCG@10 by style) for every variant."""
+    rows = []
+    for v in variants:
+        per_style: dict[str, list] = {}
+        scores = []
+        for s in scored:
+            key = (v.title, v.context)
+            dense, lexical = rescore[v.rescore](s.dense[key], s.lexical, key)
+            ranked = top_rows(fuse(dense, lexical, v.fusion), 10)
+            result = score_question([spans(index.pledges[r]) for r in ranked], s.labels)
+            scores.append(result)
+            per_style.setdefault(s.style, []).append(result)
+        rows.append((v, average(scores), {k: average(x)["ndcg10"] for k, x in sorted(per_style.items())}))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m eval.tune")
-    ap.add_argument("--questions", type=Path, default=QUESTIONS / "dev.jsonl")
+    ap = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
+    ap.add_argument("--corpus", type=Path, default=Path("corpus"))
+    ap.add_argument("--write", action="store_true", help="store the best variant's fusion in the model's calibration")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    qs = [q for q in load_questions(args.questions) if q.answerable]
-    full = open_qa(data_dir=args.data_dir, model=args.model, qa_config=QAConfig())
-    plain = open_qa(data_dir=args.data_dir, model=args.model, index_name="index-plain",
-                    index_config=IndexConfig(passage_context="none"), qa_config=QAConfig(), embedder=full.embedder)
-    assert [p.id for p in full.index.pledges] == [p.id for p in plain.index.pledges]
-    pledges = full.index.pledges
-    cache = []
-    m_section = np.asarray(full.index.dense.reconstruct_n(0, len(pledges)))
-    m_plain = np.asarray(plain.index.dense.reconstruct_n(0, len(pledges)))
-    for q in qs:
+    qa = open_qa(args.corpus, args.data_dir, args.model)
+    name = getattr(qa.embedder, "name", args.model)
+    variants = registry(name)
+    cache = args.data_dir / "tune-cache" / calibration_path(name).stem
+    base = IndexConfig.for_model(name)
+    matrices = {(v.title, v.context): passage_matrix(qa.index, qa.embedder, replace(base, passage_title=v.title,
+                passage_context=v.context), cache) for v in variants}
+    questions = [q for q in load_questions(DEV) if q.answerable]
+    scored = []
+    for q in questions:
         text = clean_question(q.question)
-        vec = full.embedder.encode_queries([text])[0]
-        sym = full.embedder.encode_passages([text])[0]
-        cache.append(Cached(q.style, q.relevant, m_section @ vec, m_plain @ vec, full.index.lexical.scores(text), m_plain @ sym))
-
-    # the prose passage that introduces each pledge (nearest text passage before it, same section)
-    intro = np.arange(len(pledges))
-    last_text = -1
-    for i, p in enumerate(pledges):
-        if p.kind == "text":
-            last_text = i
-        elif last_text >= 0 and pledges[last_text].section == p.section and p.primary.source == pledges[last_text].primary.source:
-            intro[i] = last_text
-
-    def prf(scores: np.ndarray, matrix: np.ndarray, k: int = 3, beta: float = 0.5) -> np.ndarray:
-        top = np.argsort(-scores)[:k]
-        return scores + beta * (matrix[top].mean(axis=0) @ matrix.T)
-
-    def evaluate(make) -> tuple[float, dict[str, float]]:
-        per_style: dict[str, list] = {}
-        scores = []
-        for c in cache:
-            rows = top_rows(make(c), 10)
-            s = score_question([spans(pledges[r]) for r in rows], c.labels)
-            scores.append(s)
-            per_style.setdefault(c.style, []).append(s)
-        return average(scores), {k: average(v)["ndcg10"] for k, v in per_style.items()}
-
-    variants = {
-        "dense plain": lambda c: c.dense_plain,
-        "dense section": lambda c: c.dense_section,
-        "dense plain+section": lambda c: c.dense_plain + c.dense_section,
-        "bm25 german": lambda c: c.lexical,
-    }
-    for w in (0.1, 0.2, 0.3, 0.5):
-        variants[f"z(plain+section) + {w}·z(bm25)"] = (
-            lambda c, w=w: fuse(c.dense_plain + c.dense_section, c.lexical, FusionConfig(w_lexical=w)))
-        variants[f"z(section) + {w}·z(bm25)"] = lambda c, w=w: fuse(c.dense_section, c.lexical, FusionConfig(w_lexical=w))
-    variants["dense plain + PRF(k=3, 0.5)"] = lambda c: prf(c.dense_plain, m_plain)
-    variants["dense plain + PRF(k=5, 0.3)"] = lambda c: prf(c.dense_plain, m_plain, 5, 0.3)
-    variants["dense plain + sym(passage: q)"] = lambda c: c.dense_plain + c.sym_plain
-    variants["z(plain+section+sym) + 0.15·z(bm25)"] = lambda c: fuse(c.dense_plain + c.dense_section + c.sym_plain, c.lexical, FusionConfig(w_lexical=0.15))
-    variants["z(PRF(plain+section)) + 0.15·z(bm25)"] = lambda c: fuse(prf(c.dense_plain + c.dense_section, m_plain + m_section), c.lexical, FusionConfig(w_lexical=0.15))
-    for g in (0.2, 0.4):
-        variants[f"z(plain+section + {g}·intro) + 0.15·z(bm25)"] = (
-            lambda c, g=g: fuse(c.dense_plain + c.dense_section + g * (c.dense_plain + c.dense_section)[intro], c.lexical, FusionConfig(w_lexical=0.15)))
-    for w in (0.05, 0.1, 0.15, 0.2):
-        variants[f"z(plain) + {w}·z(bm25)"] = lambda c, w=w: fuse(c.dense_plain, c.lexical, FusionConfig(w_lexical=w))
-    for a in (0.25, 0.5):
-        variants[f"z(plain + {a}·section) + 0.1·z(bm25)"] = (
-            lambda c, a=a: fuse(c.dense_plain + a * c.dense_section, c.lexical, FusionConfig(w_lexical=0.1)))
-        variants[f"z(plain + {a}·section) + 0.15·z(bm25)"] = (
-            lambda c, a=a: fuse(c.dense_plain + a * c.dense_section, c.lexical, FusionConfig(w_lexical=0.15)))
-    def gated(c, n, w):
-        mask = np.zeros_like(c.dense_plain)
-        mask[np.argsort(-c.dense_plain)[:n]] = 1.0
-        return fuse(c.dense_plain, c.lexical * mask, FusionConfig(w_lexical=w))
-    for n in (10, 20, 50):
-        for w in (0.15, 0.3):
-            variants[f"z(plain) + {w}·z(bm25 within dense top {n})"] = lambda c, n=n, w=w: gated(c, n, w)
-    variants["rrf(plain+section, bm25)"] = lambda c: fuse(c.dense_plain + c.dense_section, c.lexical, FusionConfig(method="rrf"))
-    styles = sorted({c.style for c in cache})
+        vec = qa.embedder.encode_queries([text])[0]
+        scored.append(Scored(q.style, q.relevant, {k: m @ vec for k, m in matrices.items()},
+                             qa.index.lexical.scores(text)))
+    rows = evaluate(variants, scored, qa.index, rescorers(matrices.__getitem__, intro_rows(qa.index)))
+    styles = list(rows[0][2])
+    print(f"dev, {len(questions)} answerable questions, model {qa.index.model_id}, ranking only (no abstention)")
     print("| variant | nDCG@10 | R@10 | S@1 | S@3 | " + " | ".join(styles) + " |")
     print("|" + "---|" * (5 + len(styles)))
-    for name, make in variants.items():
-        avg, by_style = evaluate(make)
-        print(f"| {name} | {avg['ndcg10']:.3f} | {avg['recall10']:.3f} | {avg['success1']:.3f} | {avg['success3']:.3f} | "
+    for v, avg, by_style in rows:
+        print(f"| {v.name} | {avg['ndcg10']:.3f} | {avg['recall10']:.3f} | {avg['success1']:.3f} | {avg['success3']:.3f} | "
               + " | ".join(f"{by_style[s]:.2f}" for s in styles) + " |")
+    if args.write:
+        best = max((r for r in rows if (r[0].title, r[0].context) == (base.passage_title, base.passage_context)
+                    and not r[0].rescore), key=lambda r: r[1]["ndcg10"])
+        path = calibration_path(name)
+        loaded = calibration_for(name, qa.index.model_id, args.corpus, path).calibration
+        record = {**(loaded.record if loaded else {}), "fusion": f"{best[0].name}: dev nDCG@10 {best[1]['ndcg10']:.3f} "
+                  f"(python -m eval.tune --model {args.model})"}
+        save_calibration(path, Calibration(qa.index.model_id, str(qa.index.manifest["corpus_sha256"]), best[0].fusion,
+                                           loaded.abstention if loaded else None, record))
+        print(f"\nwrote fusion of {best[0].name!r} to {path}")
     return 0
 
 

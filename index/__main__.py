@@ -1,4 +1,4 @@
-"""python -m index build [--model M] [--rebuild] · python -m index info."""
+"""python -m index build [--model M] [--rebuild] · python -m index info [--json] · python -m index fetch-model."""
 from __future__ import annotations
 
 import argparse
@@ -7,52 +7,99 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
+from index.resolve import ModelNotAvailableError, resolve_model
 from index.store import CorruptIndexError, StaleIndexError, check_fresh, load_index, open_index
+
+
+def _build(args: argparse.Namespace) -> int:
+    from index.embed import SentenceTransformerEmbedder
+
+    started = time.perf_counter()
+    try:
+        embedder = SentenceTransformerEmbedder(args.model, cache_dir=args.data_dir)
+    except ModelNotAvailableError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if embedder.resolved.fallback_reason:
+        print(f"warning: {embedder.resolved.fallback_reason}; using {embedder.name}", file=sys.stderr)
+    model_seconds = time.perf_counter() - started
+    index_dir = args.data_dir / index_name_for(embedder.name)
+    config = IndexConfig.for_model(embedder.name)
+    loaded = open_index(args.corpus, index_dir, config, embedder.model_id, lambda: embedder, rebuild=args.rebuild)
+    total = time.perf_counter() - started
+    print(f"index: {index_dir} · {loaded.manifest['count']} passages · model {loaded.model_id} ({embedder.dtype})")
+    print(f"model ready in {model_seconds:.1f} s · total {total:.1f} s")
+    return 0
+
+
+def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
+    """The facts `index info` prints: which model would serve, where it loads from, its prompts
+    and dtype, and whether its index is fresh — decided as `build` decides (same model
+    resolution, same config, same `check_fresh`); only the vector spot-check needs the model."""
+    from qa.service import calibration_for
+
+    resolved = resolve_model(model, data_dir, download=False)
+    index_dir = data_dir / index_name_for(resolved.name)
+    out: dict[str, Any] = {"model": resolved.model_id, "model_name": resolved.name, "model_path": resolved.path,
+                           "dtype": resolved.dtype, "index_dir": str(index_dir), "notices": []}
+    if resolved.fallback_reason:
+        out["notices"].append(f"{resolved.fallback_reason}; using {resolved.name} instead")
+    try:
+        manifest = load_index(index_dir).manifest
+    except CorruptIndexError as exc:
+        out.update(fresh=False, status=f"no usable index: {exc}", count=0, manifest=None)
+        return out
+    facts = manifest.get("embedder") or {}
+    out["query_prompt"] = facts.get("query_prompt", "")
+    out["passage_prompt"] = facts.get("passage_prompt", "")
+    try:
+        check_fresh(manifest, corpus, resolved.model_id, IndexConfig.for_model(resolved.name))
+        out.update(fresh=True, status="fresh")
+    except StaleIndexError as exc:
+        out.update(fresh=False, status=f"stale: {exc}")
+    loaded = calibration_for(resolved.name, resolved.model_id, corpus)
+    if loaded.warning:
+        out["notices"].append(loaded.warning)
+    out.update(count=manifest.get("count", 0), manifest=manifest)
+    return out
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from index.gemma import ModelSupplyError, ensure_model
+    from index.resolve import gemma_dir
+
+    try:
+        path = ensure_model(gemma_dir(args.data_dir))
+    except (ModelSupplyError, OSError) as exc:
+        print(f"EmbeddingGemma-300m not available: {exc}", file=sys.stderr)
+        return 1
+    print(f"EmbeddingGemma-300m verified at {path}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m index", description="Build or inspect the pledge index.")
-    ap.add_argument("command", choices=["build", "info"])
+    ap.add_argument("command", choices=["build", "info", "fetch-model"])
     ap.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or path")
     ap.add_argument("--corpus", type=Path, default=Path("corpus"))
     ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
     ap.add_argument("--rebuild", action="store_true", help="build even if the index is fresh")
+    ap.add_argument("--json", action="store_true", help="info: one JSON object (for tools)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    index_dir = args.data_dir / index_name_for(args.model)
-    config = IndexConfig(model=args.model)
     if args.command == "build":
-        from index.embed import SentenceTransformerEmbedder
-
-        from index.embed import ModelNotAvailableError
-
-        started = time.perf_counter()
-        try:
-            embedder = SentenceTransformerEmbedder(args.model, cache_dir=args.data_dir)
-        except ModelNotAvailableError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        model_seconds = time.perf_counter() - started
-        loaded = open_index(args.corpus, index_dir, config, embedder.model_id, lambda: embedder, rebuild=args.rebuild)
-        total = time.perf_counter() - started
-        print(f"index: {index_dir} · {loaded.manifest['count']} passages · model {loaded.model_id}")
-        print(f"model ready in {model_seconds:.1f} s · total {total:.1f} s")
-        return 0
-    try:
-        loaded = load_index(index_dir)
-    except CorruptIndexError as exc:
-        print(f"no usable index at {index_dir}: {exc}", file=sys.stderr)
-        return 1
-    manifest = dict(loaded.manifest)
-    try:
-        check_fresh(manifest, args.corpus, manifest.get("model", ""), IndexConfig(**manifest.get("config", {})))
-        manifest["status"] = "fresh for this corpus"
-    except (StaleIndexError, TypeError) as exc:
-        manifest["status"] = f"stale: {exc}"
-    print(json.dumps(manifest, indent=2, ensure_ascii=False))
-    return 0
+        return _build(args)
+    if args.command == "fetch-model":
+        return _fetch(args)
+    facts = info(args.model, args.corpus, args.data_dir)
+    if args.json:
+        print(json.dumps(facts, ensure_ascii=False))
+    else:
+        print(json.dumps(facts, indent=2, ensure_ascii=False))
+    return 0 if facts["manifest"] is not None else 1
 
 
 if __name__ == "__main__":

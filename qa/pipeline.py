@@ -44,8 +44,12 @@ class SearchResult:
 class QA:
     """Answers questions over one loaded index with one embedder."""
 
-    def __init__(self, index: LoadedIndex, embedder: "Embedder", config: QAConfig = QAConfig()) -> None:
+    def __init__(self, index: LoadedIndex, embedder: "Embedder", config: QAConfig = QAConfig(),
+                 notices: tuple[str, ...] = ()) -> None:
+        """`notices`: what people should know about this setup (a model fallback, a missing
+        calibration), shown in the app's footer and `index info`."""
         self.index = index
+        self.notices = notices
         self.embedder = embedder
         self.config = config
         self._chapter_of = np.array([p.section.split(" › ")[0] for p in index.pledges], dtype=object)

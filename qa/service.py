@@ -6,28 +6,22 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
-from index.store import open_index
-from qa.abstain import AbstentionModel
+from index.store import corpus_sha256, open_index
+from qa.calibration import Loaded, calibration_path, load_calibration
 from qa.pipeline import QA, QAConfig
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_DATA = Path(".nachgefragt")
-DEFAULT_ABSTENTION = Path(__file__).resolve().parent / "abstention.json"
 
 
-def load_abstention(path: Path | None) -> AbstentionModel | None:
-    """The calibrated abstention model, or None (never abstain) with a warning if unusable."""
-    if path is None:
-        return None
-    try:
-        return AbstentionModel.load(path)
-    except FileNotFoundError:
-        log.warning("no abstention model at %s: the system will never abstain", path)
-    except (ValueError, KeyError, TypeError) as exc:
-        log.warning("abstention model at %s is unusable (%s): the system will never abstain", path, exc)
-    return None
+def calibration_for(model_name: str, model_id: str, corpus_dir: Path, path: Path | None = None) -> Loaded:
+    """The model's calibration (qa/calibration/<model>.json unless `path`), warning logged."""
+    loaded = load_calibration(path or calibration_path(model_name), model_id, corpus_sha256(corpus_dir))
+    if loaded.warning:
+        log.warning("%s", loaded.warning)
+    return loaded
 
 
 def open_qa(
@@ -38,19 +32,30 @@ def open_qa(
     qa_config: QAConfig | None = None,
     index_config: IndexConfig | None = None,
     index_name: str | None = None,
-    abstention: Path | None = DEFAULT_ABSTENTION,
+    calibration: Path | None = None,
     embedder: object | None = None,
 ) -> QA:
     """Load the model and the index (building it if missing, stale or damaged).
 
-    `embedder` lets a caller share one loaded model between several indexes.
+    The effective model may differ from `model` when the default EmbeddingGemma cannot be
+    supplied (fallback to e5-small); index and calibration then follow the effective model,
+    and `QA.notices` says so. `embedder` lets a caller share one loaded model between indexes.
     """
     from index.embed import SentenceTransformerEmbedder
 
-    config = replace(index_config, model=model) if index_config else IndexConfig(model=model)
     emb = embedder or SentenceTransformerEmbedder(model, cache_dir=data_dir)
-    index = open_index(corpus_dir, data_dir / (index_name or index_name_for(model)), config, model_id=emb.model_id,  # type: ignore[attr-defined]
+    name = getattr(emb, "name", model)
+    config = replace(index_config, model=name) if index_config else IndexConfig.for_model(name)
+    index = open_index(corpus_dir, data_dir / (index_name or index_name_for(name)), config, model_id=emb.model_id,  # type: ignore[attr-defined]
                        make_embedder=lambda: emb, rebuild=rebuild)
+    notices: list[str] = []
+    resolved = getattr(emb, "resolved", None)
+    if resolved is not None and resolved.fallback_reason:
+        notices.append(f"{resolved.fallback_reason}; using {resolved.name} instead")
     if qa_config is None:
-        qa_config = QAConfig(abstention=load_abstention(abstention))
-    return QA(index, emb, qa_config)  # type: ignore[arg-type]
+        loaded = calibration_for(name, index.model_id, corpus_dir, calibration)
+        if loaded.warning:
+            notices.append(loaded.warning)
+        cal = loaded.calibration
+        qa_config = QAConfig(fusion=cal.fusion, abstention=cal.abstention) if cal else QAConfig()
+    return QA(index, emb, qa_config, notices=tuple(notices))  # type: ignore[arg-type]

@@ -53,3 +53,26 @@ def fake_index(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Lo
 @pytest.fixture()
 def fake_qa(fake_index: LoadedIndex) -> QA:
     return QA(fake_index, FakeEmbedder())
+
+
+@pytest.fixture(scope="session")
+def real_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh data dir with the default model's index, built once per session by
+    `python -m index build` as people run it (real-model tests only).
+
+    The assembled EmbeddingGemma folder (1.2 GB) is shared with the checkout's
+    `.nachgefragt/models` (scripts/setup.sh assembles it there; `fetch-model` here if not),
+    so only the index build is repeated, not the download and verification.
+    """
+    import subprocess
+
+    repo_models = ROOT / ".nachgefragt" / "models"
+    fetched = subprocess.run([sys.executable, "-m", "index", "fetch-model"], cwd=ROOT, capture_output=True, text=True)
+    assert fetched.returncode == 0, fetched.stderr[-2000:]
+    data = tmp_path_factory.mktemp("real-data")
+    (data / "models").symlink_to(repo_models, target_is_directory=True)
+    done = subprocess.run([sys.executable, "-m", "index", "build", "--data-dir", str(data)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (data / "build.stdout").write_text(done.stdout)
+    return data

@@ -37,7 +37,10 @@ class FakeEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._vector(t) for t in texts])
 
-    def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+    def encode_passages(self, texts: Sequence[str], show_progress: bool = False,
+                        titles: Sequence[str] | None = None) -> np.ndarray:
+        if titles is not None:  # like EmbeddingGemma's "title: … | text: …" prompt
+            return self._encode([f"{t} {x}" for t, x in zip(titles, texts)])
         return self._encode(texts)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -271,14 +271,12 @@ def test_phone_layout_and_labels(servers, browser) -> None:
 
 
 @pytest.mark.real_model
-def test_real_app_subprocess(browser, tmp_path: Path) -> None:
-    """`python app.py` as people start it, with the real model (skipped until it exists)."""
-    if not (ROOT / "index" / "embed.py").exists():
-        pytest.skip("index/embed.py (the real model) is not there yet")
+def test_real_app_subprocess(browser, tmp_path: Path, real_data_dir: Path) -> None:
+    """`python app.py` as people start it, with the real default model and its built index."""
     port = free_port()
     env = {**os.environ, "NACHGEFRAGT_PORT": str(port), "PYTHONUNBUFFERED": "1"}
     log = (tmp_path / "app.log").open("w")
-    proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--data-dir", str(real_data_dir)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -78,10 +78,10 @@ def test_overload_gets_a_quick_busy_answer_not_a_hang(tiny_app: str) -> None:
 
 
 @pytest.mark.real_model
-def test_spawned_real_app_short_load(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """One command: start app.py (building model cache and index in a fresh data dir), load it, stop it."""
-    data_dir = tmp_path_factory.mktemp("load-data")
-    report_file = data_dir / "load.json"
+def test_spawned_real_app_short_load(tmp_path: Path, real_data_dir: Path) -> None:
+    """One command: start app.py on the real default model, load it, stop it."""
+    data_dir = real_data_dir
+    report_file = tmp_path / "load.json"
     done = subprocess.run(
         [sys.executable, "-m", "eval.load", "--spawn", "--data-dir", str(data_dir), "--clients", "10",
          "--seconds", "10", "--timeout", "30", "--json", str(report_file)],

