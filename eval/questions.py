@@ -9,6 +9,7 @@ from eval.metrics import Label
 
 STYLES = ("citizen", "paraphrase", "canvasser", "objection", "thesis", "keyword", "multilingual", "unanswerable")
 LANGS = ("de", "en", "tr", "ar", "pl", "ru")
+MISSES = ("near_miss", "federal_state", "other_city", "people_party", "chitchat", "other_language", "keyword")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,7 @@ class Question:
     style: str
     relevant: tuple[Label, ...]
     note: str = ""
+    miss: str = ""  # for unanswerable questions: how the question misses the programme (MISSES)
 
     @property
     def answerable(self) -> bool:
@@ -29,13 +31,16 @@ def parse_question(obj: dict) -> Question:
     """One JSON object → Question; ValueError names what is wrong."""
     try:
         labels = tuple(Label(str(r["source"]), int(r["line"]), int(r["grade"])) for r in obj.get("relevant", []))
-        q = Question(str(obj["id"]), str(obj["question"]), str(obj["lang"]), str(obj["style"]), labels, str(obj.get("note", "")))
+        q = Question(str(obj["id"]), str(obj["question"]), str(obj["lang"]), str(obj["style"]), labels, str(obj.get("note", "")),
+                     str(obj.get("miss", "")))
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"question {obj.get('id')!r}: {exc}") from exc
     if q.style not in STYLES:
         raise ValueError(f"question {q.id}: unknown style {q.style!r}")
     if q.lang not in LANGS:
         raise ValueError(f"question {q.id}: unknown lang {q.lang!r}")
+    if q.miss and q.miss not in MISSES:
+        raise ValueError(f"question {q.id}: unknown miss kind {q.miss!r}")
     if any(lab.grade not in (1, 2) for lab in labels):
         raise ValueError(f"question {q.id}: grades must be 1 or 2")
     return q

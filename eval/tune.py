@@ -64,9 +64,7 @@ def registry(model: str) -> tuple[Variant, ...]:
     return (
         Variant("dense, title: none"),
         Variant("dense, title: chapter", title="chapter"),
-        Variant("dense, title: leaf section", title="leaf"),
         Variant("dense, title: section path", title="section"),
-        Variant("dense, title: section path, text: \"Section: sentence\"", title="section", context="section"),
         Variant("German BM25 alone", title="section", fusion=FusionConfig(method="lexical")),
         *(Variant(f"title: section + {w}·z(BM25)", title="section", fusion=_z(w)) for w in (0.03, 0.05, 0.1, 0.15)),
         Variant("title: none + 0.05·z(BM25)", fusion=_z(0.05)),

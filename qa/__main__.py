@@ -32,13 +32,17 @@ def format_answer(answer: Answer) -> str:
     if answer.error:
         return f"Fehler: {answer.error}"
     lines = []
-    if answer.abstained:
+    if answer.outcome == "nearest":
+        lines.append(answer.text)
+    elif answer.abstained:
         lines.append(NO_ANSWER)
         topics = nearest_topics(answer.hits)
         if topics:
             lines.append("Nächstliegende Themen: " + "; ".join(topics))
     else:
         lines.append(answer.text)
+    if answer.confidence is not None:
+        lines.append(f"(Sicherheit, dass das Programm die Frage beantwortet: {answer.confidence:.0%})")
     lines.append("")
     for i, hit in enumerate(answer.hits, start=1):
         p = hit.pledge

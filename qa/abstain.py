@@ -1,10 +1,19 @@
 """Knowing when to say "Dazu steht nichts im Programm" (pure).
 
-A logistic model over what the system knows about one question — how far the best dense
-match stands out from all passages, how strong and how broad the lexical evidence is, the
-margin between the first and second passage, and whether dense and lexical rankings agree —
-calibrated on the dev questions (`python -m eval.calibrate`). Raw cosines alone cannot decide:
-e5 gives ~0.8 to everything.
+Evidence features describe how well the best candidates answer one question — how far the
+best dense match stands out from all passages, the shape of the top-20, the lexical evidence
+(does the programme use the question's words at all, do the top passages contain them),
+whether dense and lexical rankings agree, whether the top hits share a section, and how long
+the question is. A logistic model (fitted by `python -m eval.calibrate` with scikit-learn,
+feature subset and thresholds chosen inside cross-validation folds) turns them into
+P(answerable); two thresholds split that into three honest outcomes:
+
+    p >= answer_threshold                    → "answer"  (pledges that answer it)
+    nothing_threshold <= p < answer_threshold → "nearest" (not an answer; the nearest pledges)
+    p < nothing_threshold                    → "nothing"
+
+With a chapter filter only the allowed passages are candidates, but they are measured
+against all passages, so a sports pledge never "answers" an airport question.
 """
 from __future__ import annotations
 
@@ -12,13 +21,13 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
-from qa.rank import zscore
-
-FEATURES = ("dense_top", "dense_z", "dense_margin", "lexical_top", "lexical_coverage", "fused_margin", "agreement",
-            "top_overlap")
+FEATURES = ("dense_top", "dense_z", "dense_margin", "dense_gap", "dense_spread", "lexical_top", "lexical_z",
+            "lexical_coverage", "top_overlap", "fused_margin", "agreement", "section_share", "question_tokens")
+OUTCOMES = ("answer", "nearest", "nothing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,33 +40,63 @@ class Evidence:
         return dict(zip(FEATURES, self.values))
 
 
-def evidence(dense: np.ndarray, lexical: np.ndarray, fused: np.ndarray, coverage: float, overlap: float = 0.0) -> Evidence:
-    """Compute the abstention features from the full score vectors of one question.
+def _standing(scores: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate scores sorted best first, the same as z-scores over ALL passages)."""
+    std = float(scores.std()) or 1.0
+    cand = scores[allowed] if allowed is not None else scores
+    ordered = np.sort(cand)[::-1] if len(cand) else np.zeros(1, dtype=np.float32)
+    return ordered, (ordered - float(scores.mean())) / std
 
-    coverage: share of the question's words the corpus knows; overlap: share found in the
-    top passages themselves.
+
+def evidence(dense: np.ndarray, lexical: np.ndarray, fused: np.ndarray, coverage: float, overlap: float = 0.0,
+             allowed: np.ndarray | None = None, top_sections: Sequence[str] = (), question_tokens: int = 0) -> Evidence:
+    """The abstention features from the full score vectors of one question.
+
+    coverage: share of the question's words the corpus knows; overlap: share found in the top
+    passages themselves; allowed: the candidate rows (chapter filter) or None for all;
+    top_sections: sections of the top-5 hits, best first; question_tokens: content words asked.
     """
-    d_sorted = np.sort(dense)[::-1]
-    f_sorted = np.sort(fused)[::-1]
-    dz = zscore(dense)
-    top_dense = set(np.argsort(-dense)[:10].tolist())
-    top_lex = {r for r in np.argsort(-lexical)[:10].tolist() if lexical[r] > 0}
+    d_sorted, d_z = _standing(dense, allowed)
+    l_sorted, l_z = _standing(lexical, allowed)
+    f_sorted, _ = _standing(fused, allowed)
+    n = len(d_sorted)
+    masked = (lambda s: np.where(allowed, s, -np.inf)) if allowed is not None else (lambda s: s)
+    top_dense = set(np.argsort(-masked(dense))[:10].tolist())
+    top_lex = {r for r in np.argsort(-masked(lexical))[:10].tolist() if lexical[r] > 0}
+    share = (sum(s == top_sections[0] for s in top_sections) / len(top_sections)) if top_sections else 0.0
     return Evidence((
         float(d_sorted[0]),
-        float(dz.max()),
-        float(d_sorted[0] - d_sorted[min(4, len(d_sorted) - 1)]),
-        float(math.log1p(max(0.0, float(lexical.max())))),
+        float(d_z[0]),
+        float(d_sorted[0] - d_sorted[min(4, n - 1)]),
+        float(d_sorted[0] - d_sorted[min(1, n - 1)]),
+        float(d_z[0] - d_z[: min(20, n)].mean()),
+        float(math.log1p(max(0.0, float(l_sorted[0])))),
+        float(l_z[0]),
         float(coverage),
-        float(f_sorted[0] - f_sorted[min(1, len(f_sorted) - 1)]),
-        len(top_dense & top_lex) / 10.0,
         float(overlap),
+        float(f_sorted[0] - f_sorted[min(1, n - 1)]),
+        len(top_dense & top_lex) / 10.0,
+        float(share),
+        float(math.log1p(question_tokens)),
     ))
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome for one question and the model's P(answerable)."""
+
+    outcome: str
+    confidence: float
+
+    @property
+    def abstained(self) -> bool:
+        return self.outcome != "answer"
+
+
+@dataclass(frozen=True, slots=True)
 class AbstentionModel:
-    """P(answerable) = sigmoid(w·standardised(x) + bias) over the chosen `features`
-    (a subset of FEATURES); abstain below `threshold`."""
+    """P(answerable) = sigmoid(w·standardised(x) + bias) over the chosen `features` (a subset
+    of FEATURES); "answer" from `threshold` up, "nothing" below `nothing_threshold`."""
 
     weights: tuple[float, ...]
     bias: float
@@ -65,6 +104,7 @@ class AbstentionModel:
     scale: tuple[float, ...]
     threshold: float
     features: tuple[str, ...] = FEATURES
+    nothing_threshold: float = 0.0
 
     def probability(self, ev: Evidence) -> float:
         values = ev.as_dict()
@@ -72,12 +112,19 @@ class AbstentionModel:
         z = float(np.dot(self.weights, x) + self.bias)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
+    def decide(self, ev: Evidence) -> Decision:
+        p = self.probability(ev)
+        if p >= self.threshold:
+            return Decision("answer", p)
+        return Decision("nearest" if p >= self.nothing_threshold else "nothing", p)
+
     def abstains(self, ev: Evidence) -> bool:
-        return self.probability(ev) < self.threshold
+        return self.decide(ev).abstained
 
     def to_json(self) -> dict[str, object]:
         return {"features": list(self.features), "weights": list(self.weights), "bias": self.bias,
-                "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold}
+                "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold,
+                "nothing_threshold": self.nothing_threshold}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> "AbstentionModel":
@@ -86,27 +133,9 @@ class AbstentionModel:
         if unknown or not (len(features) == len(data["weights"]) == len(data["mean"]) == len(data["scale"])):  # type: ignore[arg-type]
             raise ValueError(f"abstention model does not fit this code's features ({sorted(unknown) or 'sizes differ'})")
         return cls(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]),  # type: ignore[arg-type]
-                   tuple(data["scale"]), float(data["threshold"]), features)  # type: ignore[arg-type]
+                   tuple(data["scale"]), float(data["threshold"]), features,  # type: ignore[arg-type]
+                   float(data.get("nothing_threshold", 0.0)))  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path) -> "AbstentionModel":
         return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000, lr: float = 0.1) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """Plain L2-regularised logistic regression by gradient descent on standardised features.
-    Returns (weights, bias, mean, scale)."""
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    xs = (x - mean) / scale
-    w = np.zeros(x.shape[1])
-    b = 0.0
-    n = len(y)
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(xs @ w + b)))
-        grad_w = xs.T @ (p - y) / n + l2 * w / n
-        grad_b = float(np.mean(p - y))
-        w -= lr * grad_w
-        b -= lr * grad_b
-    return w, b, mean, scale

@@ -5,6 +5,7 @@ from index.pledge import Citation
 from qa.types import Hit
 
 NO_ANSWER = "Dazu steht nichts im Programm."
+NEAREST_INTRO = "Direkt steht dazu nichts im Programm; am nächsten kommt:"
 
 
 def cite(citations: tuple[Citation, ...]) -> str:
@@ -25,6 +26,14 @@ def doorstep_answer(hits: tuple[Hit, ...], max_sentences: int = 3, min_relative:
     close = [h for h in hits if best <= 0 or h.score >= best * min_relative]
     chosen = sorted(close, key=lambda h: h.pledge.kind != "pledge")[:max_sentences]
     return " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in chosen)
+
+
+def nearest_answer(hits: tuple[Hit, ...], max_sentences: int = 2) -> str:
+    """The "nearest" outcome in words: clearly not an answer, then the nearest pledges."""
+    if not hits:
+        return NO_ANSWER
+    chosen = sorted(hits[:3], key=lambda h: h.pledge.kind != "pledge")[:max_sentences]
+    return NEAREST_INTRO + " " + " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in chosen)
 
 
 def nearest_topics(hits: tuple[Hit, ...], limit: int = 3) -> list[str]:

@@ -29,6 +29,8 @@ def answer_to_json(qid: str, answer: Answer) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": qid,
         "abstained": answer.abstained,
+        "outcome": "nothing" if answer.error else answer.outcome,
+        "confidence": None if answer.confidence is None else round(float(answer.confidence), 4),
         "answer": "" if answer.abstained or answer.error else answer.text,
         "hits": [] if answer.error else [hit_to_json(h) for h in answer.hits],
     }

@@ -9,7 +9,7 @@ import numpy as np
 
 from index.store import LoadedIndex
 from qa.abstain import AbstentionModel, Evidence, evidence
-from qa.answer import doorstep_answer
+from qa.answer import doorstep_answer, nearest_answer
 from qa.rank import FusionConfig, fuse, top_rows
 from qa.retrieve import score_all
 from qa.types import Answer, Hit
@@ -65,26 +65,34 @@ class QA:
         try:
             text = clean_question(question, self.config.limits)
         except QuestionError as exc:
-            return Answer(question=echo(question, self.config.limits), hits=(), abstained=True, text="", error=str(exc))
+            return Answer(question=echo(question, self.config.limits), hits=(), abstained=True, text="", error=str(exc),
+                          outcome="nothing")
         if chapter and chapter not in self._chapters:
             known = ", ".join(self.chapters)
-            return Answer(question=text, hits=(), abstained=True, text="",
+            return Answer(question=text, hits=(), abstained=True, text="", outcome="nothing",
                           error=f"Unbekanntes Kapitel „{chapter[:80]}“. Bekannte Kapitel: {known}.")
         result = self.search(text, max(1, int(top_k)), chapter)
         model = self.config.abstention
-        abstained = bool(model and model.abstains(result.evidence))
-        return Answer(question=text, hits=result.hits, abstained=abstained,
-                      text="" if abstained else doorstep_answer(result.hits))
+        decision = model.decide(result.evidence) if model else None
+        abstained = bool(decision and decision.abstained)
+        outcome = decision.outcome if decision else "answer"
+        text_out = {"answer": doorstep_answer, "nearest": nearest_answer}.get(outcome, lambda hits: "")(result.hits)
+        return Answer(question=text, hits=result.hits, abstained=abstained, text=text_out,
+                      outcome=outcome,
+                      confidence=decision.confidence if decision else None)
 
     def search(self, question: str, top_k: int, chapter: str | None = None) -> SearchResult:
         """Rank all passages for a cleaned question (optionally within one chapter)."""
         scores = score_all(self.index, self.embedder, question)
         fused = fuse(scores.dense, scores.lexical, self.config.fusion)
         allowed = (self._chapter_of == chapter) if chapter else None
-        rows = top_rows(fused, max(top_k, 3), allowed)
+        rows = top_rows(fused, max(top_k, 5), allowed)
         hits = tuple(
             Hit(self.index.pledges[r], float(fused[r]), float(scores.dense[r]), float(scores.lexical[r]))
             for r in rows[:top_k]
         )
         overlap = self.index.lexical.overlap(scores.tokens, rows[:3])
-        return SearchResult(hits, evidence(scores.dense, scores.lexical, fused, scores.coverage, overlap))
+        sections = [self.index.pledges[r].section for r in rows[:5]]
+        return SearchResult(hits, evidence(scores.dense, scores.lexical, fused, scores.coverage, overlap,
+                                           allowed=allowed, top_sections=sections,
+                                           question_tokens=len(scores.tokens)))

@@ -22,7 +22,10 @@ class Answer:
     """The system's answer to one question.
 
     abstained: the programme says nothing on the question; `hits` then holds the nearest
-    topics. error: the question could not be handled (empty, too long, not text).
+    topics. outcome: "answer", "nearest" (not an answer; the hits are the nearest passages) or
+    "nothing" (abstained is true for both of the latter). confidence: the abstention model's
+    P(answerable), None without a model. error: the question could not be handled (empty, too
+    long, not text).
     """
 
     question: str
@@ -30,3 +33,5 @@ class Answer:
     abstained: bool
     text: str
     error: str = ""
+    outcome: str = "answer"
+    confidence: float | None = None

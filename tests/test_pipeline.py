@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from qa.abstain import AbstentionModel
 from qa.answer import cite, doorstep_answer
+from qa.pipeline import QA, QAConfig
 from qa.validate import MAX_QUESTION_CHARS
 
 
@@ -30,6 +32,23 @@ def test_chapter_filter(fake_qa) -> None:
     assert "Mobilität" in fake_qa.chapters
     answer = fake_qa.ask("Flughafen", top_k=5, chapter="Sport")
     assert answer.hits and all(h.pledge.section.startswith("Sport") for h in answer.hits)
+
+
+def test_abstention_decides_on_the_filtered_candidates(fake_qa) -> None:
+    """An airport question in the chapter "Sport" must not be answered with a sports pledge."""
+    question = "Was plant ihr zum Flughafen?"
+    z_all = fake_qa.search(question, 5).evidence.as_dict()["dense_z"]
+    z_sport = fake_qa.search(question, 5, "Sport").evidence.as_dict()["dense_z"]
+    assert z_sport < z_all
+    model = AbstentionModel((4.0,), 0.0, ((z_all + z_sport) / 2,), (1.0,), threshold=0.5, features=("dense_z",),
+                            nothing_threshold=0.01)
+    qa = QA(fake_qa.index, fake_qa.embedder, QAConfig(abstention=model))
+    everywhere, in_sport = qa.ask(question, 5), qa.ask(question, 5, chapter="Sport")
+    assert everywhere.outcome == "answer" and not everywhere.abstained and everywhere.text
+    assert in_sport.outcome in ("nearest", "nothing") and in_sport.abstained
+    assert in_sport.confidence is not None and in_sport.confidence < 0.5 < everywhere.confidence
+    if in_sport.outcome == "nearest":
+        assert in_sport.text.startswith("Direkt steht dazu nichts im Programm; am nächsten kommt:")
 
 
 @pytest.mark.parametrize(

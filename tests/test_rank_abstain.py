@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from index.analyse import Analyser, fold
-from qa.abstain import FEATURES, AbstentionModel, Evidence, evidence, fit_logistic
+from eval.abstention_fit import fit_logistic
+from qa.abstain import FEATURES, AbstentionModel, Evidence, evidence
 from qa.rank import FusionConfig, fuse, top_rows, zscore
 
 
@@ -62,8 +63,8 @@ def test_logistic_model_separates_and_round_trips(tmp_path) -> None:
     neg = rng.normal(-1.0, 0.3, size=(60, len(FEATURES)))
     x = np.vstack([pos, neg])
     y = np.array([1] * 60 + [0] * 60, dtype=float)
-    w, b, mean, scale = fit_logistic(x, y)
-    model = AbstentionModel(tuple(w), b, tuple(mean), tuple(scale), threshold=0.5)
+    model = fit_logistic(x, y, tuple(range(len(FEATURES))))
+    assert model.threshold == 0.5 and model.features == FEATURES
     assert not model.abstains(Evidence(tuple(pos[0])))
     assert model.abstains(Evidence(tuple(neg[0])))
     path = tmp_path / "m.json"
