@@ -11,6 +11,7 @@ from index.embed import ModelNotAvailableError
 from qa.answer import NO_ANSWER, nearest_topics
 from qa.batch import run_batch, to_line
 from qa.service import DEFAULT_CORPUS, DEFAULT_DATA, open_qa
+from qa.pipeline import Ask
 from qa.types import Answer
 
 
@@ -83,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.batch is None:
         print(format_answer(qa.ask(" ".join(args.question), args.top_k, args.chapter)))
         return 0
-    for obj in run_batch(data.splitlines(), lambda q, k: qa.ask(q, k, args.chapter), args.top_k):
+    def ask_many(questions: list[object], top_k: int) -> list[Answer]:
+        return qa.ask_many([Ask(q, top_k, args.chapter) for q in questions])
+
+    for obj in run_batch(data.splitlines(), lambda q, k: qa.ask(q, k, args.chapter), args.top_k, ask_many):
         out.write(to_line(obj) + "\n")
     out.flush()
     return 0

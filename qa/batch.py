@@ -9,6 +9,7 @@ from index.serialise import citation_to_json
 from qa.types import Answer, Hit
 
 AskFn = Callable[[object, int], Answer]
+AskManyFn = Callable[[list[object], int], list[Answer]]
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -50,30 +51,58 @@ def to_line(obj: dict[str, Any]) -> str:
     return line
 
 
-def run_batch(lines: Iterable[bytes | str], ask: AskFn, top_k: int) -> Iterator[dict[str, Any]]:
-    """Yield one output object per non-blank input line."""
+def _parse_line(number: int, raw: bytes | str) -> dict[str, Any] | tuple[str, object] | None:
+    """None for a blank line, an error object for a bad one, else (id, question)."""
+    try:
+        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        return {"id": None, "line": number, "error": "line is not valid UTF-8"}
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        return {"id": None, "line": number, "error": f"invalid JSON: {getattr(exc, 'msg', exc)}"}
+    except RecursionError:
+        return {"id": None, "line": number, "error": "invalid JSON: nested too deeply"}
+    if not isinstance(obj, dict):
+        return {"id": None, "line": number, "error": "a line must be a JSON object"}
+    qid, question = obj.get("id"), obj.get("question")
+    if not isinstance(qid, str) or "question" not in obj:
+        missing = "id (string)" if not isinstance(qid, str) else "question"
+        return {"id": None, "line": number, "error": f"missing or invalid field: {missing}"}
+    return qid, question
+
+
+def run_batch(lines: Iterable[bytes | str], ask: AskFn, top_k: int,
+              ask_many: AskManyFn | None = None, chunk: int = 16) -> Iterator[dict[str, Any]]:
+    """Yield one output object per non-blank input line, in input order.
+
+    With `ask_many` the questions are answered `chunk` at a time (one encoder pass each);
+    otherwise one by one with `ask`.
+    """
+    pending: list[tuple[str, object]] = []
+    slots: list[dict[str, Any] | int] = []  # an error object, or the index into `pending`
+
+    def flush() -> Iterator[dict[str, Any]]:
+        if ask_many is not None and pending:
+            answers = ask_many([q for _, q in pending], top_k)
+        else:
+            answers = [ask(q, top_k) for _, q in pending]
+        for slot in slots:
+            yield slot if isinstance(slot, dict) else answer_to_json(pending[slot][0], answers[slot])
+        pending.clear()
+        slots.clear()
+
     for number, raw in enumerate(lines, start=1):
-        try:
-            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        except UnicodeDecodeError:
-            yield {"id": None, "line": number, "error": "line is not valid UTF-8"}
+        parsed = _parse_line(number, raw)
+        if parsed is None:
             continue
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            yield {"id": None, "line": number, "error": f"invalid JSON: {getattr(exc, 'msg', exc)}"}
-            continue
-        except RecursionError:
-            yield {"id": None, "line": number, "error": "invalid JSON: nested too deeply"}
-            continue
-        if not isinstance(obj, dict):
-            yield {"id": None, "line": number, "error": "a line must be a JSON object"}
-            continue
-        qid, question = obj.get("id"), obj.get("question")
-        if not isinstance(qid, str) or "question" not in obj:
-            missing = "id (string)" if not isinstance(qid, str) else "question"
-            yield {"id": None, "line": number, "error": f"missing or invalid field: {missing}"}
-            continue
-        yield answer_to_json(qid, ask(question, top_k))
+        if isinstance(parsed, dict):
+            slots.append(parsed)
+        else:
+            slots.append(len(pending))
+            pending.append(parsed)
+        if len(pending) >= (chunk if ask_many is not None else 1) or (ask_many is None and not pending):
+            yield from flush()
+    yield from flush()

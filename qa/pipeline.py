@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from index.store import LoadedIndex
 from qa.abstain import AbstentionModel, Evidence, evidence
 from qa.answer import doorstep_answer, nearest_answer
+from qa.cache import AnswerCache, index_digest
 from qa.rank import FusionConfig, fuse, top_rows
 from qa.retrieve import score_all
 from qa.types import Answer, Hit
@@ -34,6 +35,15 @@ class QAConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Ask:
+    """One question to answer: as given (validated by QA), how many hits, which chapter."""
+
+    question: object
+    top_k: int = 5
+    chapter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResult:
     """Ranked hits and the evidence the abstention decision looks at."""
 
@@ -45,11 +55,14 @@ class QA:
     """Answers questions over one loaded index with one embedder."""
 
     def __init__(self, index: LoadedIndex, embedder: "Embedder", config: QAConfig = QAConfig(),
-                 notices: tuple[str, ...] = ()) -> None:
+                 notices: tuple[str, ...] = (), cache: AnswerCache | None = None) -> None:
         """`notices`: what people should know about this setup (a model fallback, a missing
-        calibration), shown in the app's footer and `index info`."""
+        calibration), shown in the app's footer and `index info`. `cache`: answers by cleaned
+        question, chapter, top-k, model and index checksum (None: no cache)."""
         self.index = index
         self.notices = notices
+        self.cache = cache
+        self._index_digest = index_digest(index.manifest)
         self.embedder = embedder
         self.config = config
         self._chapter_of = np.array([p.section.split(" › ")[0] for p in index.pledges], dtype=object)
@@ -62,28 +75,60 @@ class QA:
 
     def ask(self, question: object, top_k: int = 5, chapter: str | None = None) -> Answer:
         """Answer one question; bad input gives an Answer with `error` set, never an exception."""
+        return self.ask_many([Ask(question, top_k, chapter)])[0]
+
+    def ask_many(self, asks: Sequence["Ask"]) -> list[Answer]:
+        """Answer several questions at once: the ones not in the cache share one encoder pass
+        (what the app's micro-batcher and the batch CLI use). One Answer per Ask, in order."""
+        answers: list[Answer | None] = []
+        todo: list[tuple[int, str, int, str | None]] = []
+        for i, ask in enumerate(asks):
+            early, text = self._check(ask)
+            answers.append(early)
+            if early is None:
+                top_k = max(1, int(ask.top_k))
+                cached = self.cache.get(self._key(text, top_k, ask.chapter)) if self.cache else None
+                if cached is not None:
+                    answers[i] = cached
+                else:
+                    todo.append((i, text, top_k, ask.chapter))
+        if todo:
+            vectors = self.embedder.encode_queries([t for _, t, _, _ in todo])
+            for (i, text, top_k, chapter), vector in zip(todo, vectors):
+                answers[i] = self._answer(text, top_k, chapter, vector)
+                if self.cache is not None:
+                    self.cache.put(self._key(text, top_k, chapter), answers[i])
+        return [a for a in answers if a is not None]
+
+    def _check(self, ask: "Ask") -> tuple[Answer | None, str]:
+        """(an error Answer, "") for a question that cannot be handled, else (None, cleaned text)."""
         try:
-            text = clean_question(question, self.config.limits)
+            text = clean_question(ask.question, self.config.limits)
         except QuestionError as exc:
-            return Answer(question=echo(question, self.config.limits), hits=(), abstained=True, text="", error=str(exc),
-                          outcome="nothing")
-        if chapter and chapter not in self._chapters:
+            return Answer(question=echo(ask.question, self.config.limits), hits=(), abstained=True, text="",
+                          error=str(exc), outcome="nothing"), ""
+        if ask.chapter and ask.chapter not in self._chapters:
             known = ", ".join(self.chapters)
             return Answer(question=text, hits=(), abstained=True, text="", outcome="nothing",
-                          error=f"Unbekanntes Kapitel „{chapter[:80]}“. Bekannte Kapitel: {known}.")
-        result = self.search(text, max(1, int(top_k)), chapter)
+                          error=f"Unbekanntes Kapitel „{ask.chapter[:80]}“. Bekannte Kapitel: {known}."), ""
+        return None, text
+
+    def _key(self, text: str, top_k: int, chapter: str | None) -> tuple:
+        return (text.casefold(), chapter or "", top_k, self.index.model_id, self._index_digest)
+
+    def _answer(self, text: str, top_k: int, chapter: str | None, vector: np.ndarray | None) -> Answer:
+        result = self.search(text, top_k, chapter, vector)
         model = self.config.abstention
         decision = model.decide(result.evidence) if model else None
-        abstained = bool(decision and decision.abstained)
         outcome = decision.outcome if decision else "answer"
         text_out = {"answer": doorstep_answer, "nearest": nearest_answer}.get(outcome, lambda hits: "")(result.hits)
-        return Answer(question=text, hits=result.hits, abstained=abstained, text=text_out,
-                      outcome=outcome,
-                      confidence=decision.confidence if decision else None)
+        return Answer(question=text, hits=result.hits, abstained=outcome != "answer", text=text_out,
+                      outcome=outcome, confidence=decision.confidence if decision else None)
 
-    def search(self, question: str, top_k: int, chapter: str | None = None) -> SearchResult:
+    def search(self, question: str, top_k: int, chapter: str | None = None,
+               vector: np.ndarray | None = None) -> SearchResult:
         """Rank all passages for a cleaned question (optionally within one chapter)."""
-        scores = score_all(self.index, self.embedder, question)
+        scores = score_all(self.index, self.embedder, question, vector)
         fused = fuse(scores.dense, scores.lexical, self.config.fusion)
         allowed = (self._chapter_of == chapter) if chapter else None
         rows = top_rows(fused, max(top_k, 5), allowed)

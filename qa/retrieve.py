@@ -34,9 +34,11 @@ def dense_scores(index: LoadedIndex, query_vector: np.ndarray) -> np.ndarray:
     return out
 
 
-def score_all(index: LoadedIndex, embedder: "Embedder", question: str) -> Scores:
-    """Dense and lexical scores of every passage for a cleaned question."""
-    vector = embedder.encode_queries([question])[0]
+def score_all(index: LoadedIndex, embedder: "Embedder", question: str, vector: np.ndarray | None = None) -> Scores:
+    """Dense and lexical scores of every passage for a cleaned question (`vector`: its query
+    embedding when already computed, e.g. in a batch)."""
+    if vector is None:
+        vector = embedder.encode_queries([question])[0]
     analysed = index.lexical.analyser.tokens(question)
     known = index.lexical.query_tokens(question)
     coverage = len(known) / len(analysed) if analysed else 0.0
