@@ -28,6 +28,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+def rss_mib() -> int:
+    """Resident memory of this process in MiB (Linux /proc; 0 where unknown)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
@@ -36,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    started = time.perf_counter()
     qa = open_qa(data_dir=args.data_dir, model=args.model)
+    load_seconds = time.perf_counter() - started
+    rss_after_load = rss_mib()
     questions = [clean_question(q.question) for n in ("dev", "test") for q in load_questions(QUESTIONS / f"{n}.jsonl")]
     for q in questions[:10]:  # warm-up
         qa.ask(q, 10)
@@ -51,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             qa.ask(q, 10)
             ask_ms.append((time.perf_counter() - t) * 1000)
     result = {
+        "model": qa.index.model_id, "dtype": getattr(qa.embedder, "dtype", ""),
+        "open_seconds": round(load_seconds, 2), "rss_after_load_mib": rss_after_load, "rss_after_run_mib": rss_mib(),
         "questions": len(questions), "rounds": args.rounds,
         "encode_p50_ms": round(statistics.median(encode_ms), 2), "encode_p95_ms": round(percentile(encode_ms, 95), 2),
         "pipeline_p50_ms": round(statistics.median(ask_ms), 2), "pipeline_p95_ms": round(percentile(ask_ms, 95), 2),

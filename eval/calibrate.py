@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
     ap.add_argument("--corpus", type=Path, default=Path("corpus"))
-    ap.add_argument("--max-wrong", type=float, default=FitConfig.max_wrong,
+    ap.add_argument("--max-wrong", type=float, default=FitConfig().max_wrong,
                     help="share of answerable dev questions the 'answer' threshold may refuse")
     ap.add_argument("--repeats", type=int, default=3, help="shuffles of the outer cross-validation")
     ap.add_argument("--out", type=Path, default=None, help="calibration file (default: qa/calibration/<model>.json)")
