@@ -151,6 +151,12 @@ def storage_table(dim: int, targets: list[int], pq_sizes: tuple[int, ...]) -> li
     return rows
 
 
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    """Write the JSON report (also after each stage, so an interrupted run keeps what it measured)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
 def parse_ints(text: str) -> list[int]:
     return [int(x) for x in text.split(",") if x.strip()]
 
@@ -212,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                        "note": "re-rank reads the float32 vectors (flat) too"})
         del refined
     del ivf
+    write_report(args.json, {**report, "rows": rows, "partial": True})
 
     hnsw_points: list[dict[str, Any]] = []
     for size in parse_ints(args.hnsw_sizes):
@@ -222,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         efs = [(f"efSearch={e}", lambda e=e: setattr(hnsw.hnsw, "efSearch", e)) for e in parse_ints(args.ef_search)]
         rows += sweep(f"HNSW{args.hnsw_m},Flat", hnsw, queries, sub_truth, efs, threads, args.queries, {"n": size, **info})
         del hnsw
+        write_report(args.json, {**report, "rows": rows, "hnsw_builds": hnsw_points, "partial": True})
     if hnsw_points and max(p["n"] for p in hnsw_points) < args.n:
         intercept, slope = fit_linear([(p["n"], p["index_bytes"]) for p in hnsw_points])
         report["hnsw_extrapolated"] = {
@@ -232,8 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     report["hnsw_builds"] = hnsw_points
     report["rows"] = rows
     report["total_s"] = round(time.perf_counter() - started, 1)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_report(args.json, report)
     print(markdown(report))
     log.info("report written to %s (%.0f s)", args.json, report["total_s"])
     return 0

@@ -81,8 +81,9 @@ def test_encoder_batches_are_distinct_within_a_round() -> None:
         assert len(set(flat)) == len(flat)
     with pytest.raises(ValueError):
         batches_for_round(pool[:4], [8], 0)
-    point = summarise("float32", 2, 8, [100.0, 80.0, 120.0])
+    point = summarise("float32", 2, 8, [100.0, 80.0, 120.0], [160.0, 150.0, 170.0])
     assert (point.per_question_ms, point.questions_per_s, point.questions_per_s_per_core) == (12.5, 80.0, 40.0)
+    assert (point.cpu_per_question_ms, point.questions_per_cpu_s) == (20.0, 50.0)
 
 
 def test_tiny_benchmark_writes_a_consistent_report(tmp_path, capsys) -> None:
