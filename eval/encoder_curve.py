@@ -5,7 +5,8 @@ concurrent questions pays (issue 11) and how many answers/s one core gives (docs
 Real German questions from eval/questions/*.jsonl, all distinct (no batch repeats a question
 of another batch in the same round); batch sizes are interleaved within each round so drift
 on the shared machine hits every size alike; medians over rounds. Loads a local
-sentence-transformers folder only (never downloads). Writes eval/reports/encoder_curve.json.
+model through the project's own resolution (index/resolve.py) with downloads and the e5
+fallback switched off, or a local sentence-transformers folder; it never downloads. Writes eval/reports/encoder_curve.json.
 """
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from typing import Any
 
 from eval.bench import percentile
 from eval.questions import load_questions
+from index.config import GEMMA_MODEL
+from index.resolve import ModelNotAvailableError, resolve_model
 
 log = logging.getLogger("eval.encoder_curve")
 QUESTIONS = Path(__file__).resolve().parent / "questions"
 REPORT = Path(__file__).resolve().parent / "reports" / "encoder_curve.json"
-DEFAULT_MODEL_DIR = Path("/tmp/gemma-model")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,8 @@ def markdown(points: list[CurvePoint]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.encoder_curve", description=__doc__.splitlines()[0])
-    ap.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR, help="local sentence-transformers folder")
+    ap.add_argument("--model", default=GEMMA_MODEL, help="model name as for the app, or a local folder")
+    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"), help="where the app keeps its models")
     ap.add_argument("--sizes", default="1,2,4,8,16,32")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--dtypes", default="bfloat16,float32")
@@ -121,8 +124,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=REPORT)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
-    if not (args.model / "modules.json").is_file():
-        ap.error(f"{args.model} is not a local sentence-transformers folder (no modules.json); nothing is downloaded")
+    try:
+        model_dir = Path(resolve_model(args.model, args.data_dir, download=False, fallback=False).path)
+    except ModelNotAvailableError as exc:
+        ap.error(f"{exc} (this benchmark never downloads; assemble the model first or pass a folder)")
+    if not (model_dir / "modules.json").is_file():
+        ap.error(f"{model_dir} is not a local sentence-transformers folder (no modules.json); nothing is downloaded")
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -132,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     agreement: dict[str, float] = {}
     reference = None
     for dtype in args.dtypes.split(","):
-        model = SentenceTransformer(str(args.model), device="cpu", local_files_only=True)
+        model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
         model.to(getattr(torch, dtype))
         for threads in (int(x) for x in args.threads.split(",")):
             points += measure(model, pool, dtype, threads, sizes, args.rounds)
@@ -145,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             agreement[dtype] = round(float((vectors * reference).sum(dim=1).min()), 5)
         del model
     report = {"command": "python -m eval.encoder_curve " + " ".join(argv if argv is not None else sys.argv[1:]),
-              "model": str(args.model), "questions": len(pool), "rounds": args.rounds, "torch": torch.__version__,
+              "model": args.model, "model_dir": str(model_dir), "questions": len(pool), "rounds": args.rounds,
+              "torch": torch.__version__,
               "note": "shared machine (other work ran meanwhile): medians; compare ratios within this run",
               "min_cosine_to_first_dtype": agreement, "points": [asdict(p) for p in points]}
     args.json.parent.mkdir(parents=True, exist_ok=True)
