@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 _SPACES = re.compile(r"\s+")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?)“])")
+# "“" closes a German quote („Wort“) but opens an English-style one (“Wort”): the space
+# before it goes only when no word follows it directly.
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?)]|“(?![\w„“”]))")
 # A line that ends in a hyphen right after a letter: a word broken at the line end, or a
 # compound that keeps its hyphen ("E-" + "Scootern", "Nah-" + "und Fernwärme").
 _BROKEN_WORD = re.compile(r"(\w)-$")
