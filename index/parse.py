@@ -18,18 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from index.pledge import Citation, Pledge, make_id
+from index.numbering import BULLETS, scan_motion
+from index.pledge import SECTION_SEPARATOR, Citation, LeadIn, Pledge, make_id
 from index.sections import SectionTable, parse_sections_tsv
 from index.text import is_terminated, join_lines, join_two, split_last_sentence
 from index.twins import merge_twins
 
 log = logging.getLogger(__name__)
 
-BULLETS = ("●", "•")
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
-_MOTION_LINE = re.compile(r"^(?:-\s+)?(\d+)(?:\s+(.*))?$")
-_MOTION_HEADING = re.compile(r"^##\s+(?:(\d+)\s+)?(.*)$")
-_MD_ESCAPE = re.compile(r"\\([*_\\#\[\]()`-])")
 _MAX_LEAD_IN_WORDS = 40
 _LEAD_IN_END = re.compile(r"(?:werden wir|wir werden(?: dafür| außerdem)?|:)\s*,?$")
 
@@ -43,6 +40,15 @@ class SourceLine:
     bullet: bool          # starts a bullet
     gap_before: bool      # blank lines / page number / page break since the previous line
     section: str          # section path of this line
+    new_section: bool = False  # a heading or a section change since the previous line
+
+
+@dataclass(frozen=True, slots=True)
+class _Lead:
+    """A lead-in and the source lines it stands on."""
+
+    text: str
+    lines: tuple[tuple[int, str], ...]
 
 
 @dataclass
@@ -52,7 +58,7 @@ class _Block:
     kind: str
     section: str
     lines: list[tuple[int, str]] = field(default_factory=list)
-    lead_in: str = ""
+    lead: _Lead | None = None
     text_override: str | None = None
     joined: str = ""
 
@@ -69,18 +75,26 @@ class _Block:
 
 
 def build_blocks(lines: Iterable[SourceLine]) -> list[_Block]:
-    """Group content lines into passages and attach lead-ins to bullets."""
+    """Group content lines into passages and attach lead-ins to bullets.
+
+    A lead-in completes the bullets that follow it until prose, a heading or a section change
+    intervenes; a lead-in the PDF set as a bullet replaces the outer lead-in for the bullets
+    below it. Neither a passage nor a lead-in carries on past a heading or a section change.
+    """
     blocks: list[_Block] = []
-    lead_in = ""
+    lead: _Lead | None = None
     for line in lines:
-        cur = blocks[-1] if blocks else None
+        if line.new_section:
+            lead = None
+        cur = blocks[-1] if blocks and not line.new_section else None
         if line.bullet:
             if cur is not None and cur.kind == "text":
-                lead_in = _take_lead_in(blocks)
+                lead = _take_lead_in(blocks)
             elif cur is not None and _is_lead_in_bullet(cur):
                 # The PDF set a lead-in as a bullet ("● Um … gerecht zu werden, werden wir").
-                lead_in = blocks.pop().text
-            blocks.append(_Block("pledge", line.section, [(line.number, line.content)], lead_in))
+                popped = blocks.pop()
+                lead = _Lead(popped.text, tuple(popped.lines))
+            blocks.append(_Block("pledge", line.section, [(line.number, line.content)], lead))
         elif cur is not None and line.content and not is_terminated(cur.text):
             cur.add(line.number, line.content)
         elif cur is not None and not line.gap_before:
@@ -96,115 +110,112 @@ def _is_lead_in_bullet(block: _Block) -> bool:
     return block.kind == "pledge" and not is_terminated(text) and bool(_LEAD_IN_END.search(text))
 
 
-def _take_lead_in(blocks: list[_Block]) -> str:
+def _take_lead_in(blocks: list[_Block]) -> _Lead | None:
     """Split the lead-in off the prose block that precedes a bullet list (last in `blocks`).
 
     A paragraph that ends a sentence is no lead-in: the bullets then stand on their own.
-    When the lead-in is the whole paragraph, the paragraph is dropped as a passage.
+    When the lead-in is the whole paragraph, the paragraph is dropped as a passage; when it
+    starts on a line of its own, the paragraph no longer cites that line.
     """
     prose = blocks[-1]
     text = prose.text
     if is_terminated(text):
-        return ""
+        return None
     rest, lead = split_last_sentence(text)
     if len(lead.split()) > _MAX_LEAD_IN_WORDS:
-        return ""
+        return None
+    contents = [c for _, c in prose.lines]
+    first = 0
+    for k in range(len(contents) - 1, -1, -1):
+        if len(join_lines(contents[k:])) >= len(lead):
+            first = k
+            break
+    lead_lines = tuple(prose.lines[first:])
     if rest:
         prose.text_override = rest
+        if first > 0 and join_lines(contents[first:]) == lead:
+            prose.lines = prose.lines[:first]
     else:
         blocks.pop()
-    return lead
+    return _Lead(lead, lead_lines)
+
+
+def is_page_number(raws: list[str], i: int) -> bool:
+    """Line i (0-based) is a printed page number: only a number, right before or after a
+    page break (a line that starts with white space). A number alone elsewhere is text."""
+    if not _PAGE_NUMBER.match(raws[i].strip()):
+        return False
+    return any(0 <= j < len(raws) and raws[j][:1].isspace() for j in (i - 1, i + 1))
 
 
 def programme_lines(text: str, sections: SectionTable) -> Iterator[SourceLine]:
     """Content lines of the programme text; line numbers are 1-based file lines."""
+    raws = text.split("\n")
     gap = False
-    for number, raw in enumerate(text.split("\n"), start=1):
+    section: str | None = None
+    for i, raw in enumerate(raws):
         content = raw.strip()
-        if not content or _PAGE_NUMBER.match(content):
+        if not content or is_page_number(raws, i):
             gap = True
             continue
+        number = i + 1
         page_break = raw[:1].isspace()
         bullet = content.startswith(BULLETS)
         if bullet:
             content = content.lstrip("".join(BULLETS)).strip()
-        yield SourceLine(number, content, bullet, gap or page_break, sections.path_for(number))
+        path = sections.path_for(number)
+        yield SourceLine(number, content, bullet, gap or page_break, path, section is not None and path != section)
+        section = path
         gap = False
 
 
 def motion_lines(text: str, chapter_fallback: str = "") -> Iterator[SourceLine]:
-    """Content lines of the motion markdown; numbers are the printed line numbers.
-
-    A line without a printed number (the motion's last bullet has none) gets the previous
-    printed number + 1, with a warning in the log.
-    """
+    """Content lines of the motion markdown; numbers are the printed line numbers
+    (`index.numbering.scan_motion`, the same reading the source view shows)."""
     chapter = chapter_fallback
     section = ""
-    last_number = 0
-    gap = False
-    in_text = False
-    for raw in text.split("\n"):
-        stripped = _MD_ESCAPE.sub(r"\1", raw.strip()).replace("**", "")
-        if stripped.startswith("Titel:"):
-            chapter = stripped.split(":", 1)[1].strip() or chapter
+    gap = heading = False
+    for line in scan_motion(text):
+        if line.kind == "title":
+            chapter = line.text or chapter
             continue
-        if stripped.startswith("## "):
-            heading = _MOTION_HEADING.match(stripped)
-            assert heading is not None
-            if heading.group(2).strip() == "Text" and not heading.group(1):
-                in_text = True
-                continue
-            if heading.group(1):
-                last_number = _next_number(int(heading.group(1)), last_number)
-            section = heading.group(2).strip()
+        if line.kind == "heading":
+            section = line.text
+            gap = heading = True
+            continue
+        if line.kind == "blank" or not line.text:
             gap = True
             continue
-        if not in_text or not stripped:
-            gap = True
-            continue
-        numbered = _MOTION_LINE.match(stripped)
-        if numbered:
-            last_number = _next_number(int(numbered.group(1)), last_number)
-            content = (numbered.group(2) or "").strip()
-        else:
-            last_number += 1
-            content = stripped[2:].strip() if stripped.startswith("- ") else stripped
-            log.info("motion line without printed number (%r…): numbered %d", content[:30], last_number)
-            if stripped.startswith("- ") and not content.startswith(BULLETS):
-                content = "• " + content
-        if not content:
-            gap = True
-            continue
+        content = line.text
         bullet = content.startswith(BULLETS)
         if bullet:
             content = content.lstrip("".join(BULLETS)).strip()
-        path = " › ".join(p for p in (chapter, section) if p)
-        yield SourceLine(last_number, content, bullet, gap, path)
-        gap = False
-
-
-def _next_number(printed: int, last: int) -> int:
-    """The printed number, unless it does not go up (a numbering error): then last + 1, so
-    line numbers stay unique and increasing and no passage ends before it starts."""
-    if printed > last:
-        return printed
-    log.info("printed line number %d after %d: numbered %d", printed, last, last + 1)
-    return last + 1
+        assert line.number is not None
+        path = SECTION_SEPARATOR.join(p for p in (chapter, section) if p)
+        yield SourceLine(line.number, content, bullet, gap, path, heading)
+        gap = heading = False
 
 
 def blocks_to_pledges(blocks: list[_Block], source: str) -> list[Pledge]:
-    """Freeze parsed blocks into Pledges citing `source`."""
+    """Freeze parsed blocks into Pledges citing `source` (and where their lead-in stands)."""
     return [
         Pledge(
             id=make_id(source, b.lines[0][0]),
             kind=b.kind,
             section=b.section,
-            lead_in=b.lead_in,
+            lead_in=b.lead.text if b.lead else "",
             text=b.text,
             citations=(Citation(source, b.lines[0][0], b.lines[-1][0]),),
+            lead_in_at=_lead_in_at(b.lead, source),
         )
         for b in blocks
     ]
+
+
+def _lead_in_at(lead: _Lead | None, source: str) -> LeadIn | None:
+    if lead is None or not lead.lines:
+        return None
+    return LeadIn(source, lead.lines[0][0], lead.lines[-1][0], lead.text)
 
 
 def parse_programme(text: str, source: str, sections: SectionTable = SectionTable()) -> list[Pledge]:

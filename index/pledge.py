@@ -31,11 +31,24 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class LeadIn:
+    """Where a pledge's lead-in stands ("Daher werden wir", two lines above the bullet):
+    1-based inclusive lines in the source's own numbering and the lead-in's words as printed.
+    Shown beside the citations so every word of a sentence can be checked; never scored."""
+
+    source: str
+    start_line: int
+    end_line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Pledge:
     """A pledge (one bullet, completed by its lead-in) or a prose passage (kind "text").
 
     `text` holds the passage's own words (de-hyphenated, whitespace folded) and is found in
-    the cited lines; `lead_in` is the sentence start that precedes a bullet list.
+    the cited lines; `lead_in` is the sentence start that precedes a bullet list and
+    `lead_in_at` where it stands (None without a lead-in).
     """
 
     id: str
@@ -44,6 +57,7 @@ class Pledge:
     lead_in: str
     text: str
     citations: tuple[Citation, ...] = field(default_factory=tuple)
+    lead_in_at: LeadIn | None = None
 
     @property
     def primary(self) -> Citation:

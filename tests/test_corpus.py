@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.numbering import motion_line_map
-from index.parse import parse_corpus
+from index.parse import is_page_number, parse_corpus
 from index.pledge import Pledge
 
 PROGRAMME = "wahlprogramm-2025"
@@ -28,13 +28,22 @@ def pledges() -> tuple[Pledge, ...]:
     return _pledges()
 
 
+# The programme's printed page numbers, read off the PDF text by eye (each stands right
+# before a page break): the oracle blanks these lines and no others.
+PAGE_NUMBER_LINES = {964, 1215, 2064, 2173, 2774, 5269}
+
+
 def _source_lines(corpus_dir: Path, source: str) -> dict[int, str]:
     """Line number (the source's own numbering) → text of that line."""
     if source == PROGRAMME:
         text = (corpus_dir / f"{source}.txt").read_text(encoding="utf-8")
-        # page numbers ("31") that the PDF left between the lines of a passage are no text
-        return {n: ("" if re.fullmatch(r"\s*\d{1,3}\s*", l) else l) for n, l in enumerate(text.split("\n"), start=1)}
+        return {n: ("" if n in PAGE_NUMBER_LINES else l) for n, l in enumerate(text.split("\n"), start=1)}
     return motion_line_map((corpus_dir / f"{source}.md").read_text(encoding="utf-8"))
+
+
+def test_page_numbers_are_exactly_the_printed_ones(corpus_dir) -> None:
+    raws = (corpus_dir / f"{PROGRAMME}.txt").read_text(encoding="utf-8").split("\n")
+    assert {i + 1 for i in range(len(raws)) if is_page_number(raws, i)} == PAGE_NUMBER_LINES
 
 
 def _words(text: str) -> list[str]:

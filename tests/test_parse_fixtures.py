@@ -1,6 +1,6 @@
 """The parser on small fixtures, one per trap of the PDF extraction."""
 from index.parse import parse_motion, parse_programme
-from index.pledge import Citation
+from index.pledge import Citation, LeadIn
 from index.sections import parse_sections_tsv
 from index.twins import merge_twins
 
@@ -138,3 +138,40 @@ def test_motion_numbers_that_go_backwards_stay_increasing() -> None:
     for p in ps:
         assert p.primary.start_line <= p.primary.end_line
     assert ps[-1].citations[0] == Citation("antrag", 13, 14)
+
+
+def test_a_number_alone_is_text_unless_it_stands_at_a_page_break() -> None:
+    ps = _parse("Wir werden\n● bis 2030 mindestens\n100\nneue Bäume pflanzen.\n")
+    assert ps[0].text == "bis 2030 mindestens 100 neue Bäume pflanzen."
+    ps = _parse("Wir werden\n● die Wohngebiete mit\n\n25 \n \nNeueinsteiger*innen zusammenbringen.\n")
+    assert ps[0].text == "die Wohngebiete mit Neueinsteiger*innen zusammenbringen."
+
+
+def test_lead_in_stops_at_a_section_change() -> None:
+    table = parse_sections_tsv("start_line\tend_line\tchapter\tsection\n1\t3\tA\ta\n4\t9\tB\tb\n")
+    ps = parse_programme("Daher werden wir\n● Bäume pflanzen.\n● Wege bauen.\n● Busse kaufen.\n", SRC, table)
+    assert [p.lead_in for p in ps] == ["Daher werden wir", "Daher werden wir", ""]
+    assert ps[2].lead_in_at is None and ps[2].section == "B › b"
+
+
+def test_lead_in_and_prose_stop_at_a_motion_heading() -> None:
+    motion = "## Text\n1 Wir werden\n- 2 • Bäume pflanzen.\n## 3 Neues\n- 4 • Busse kaufen.\n\n5 Ein Satz ohne\n## 6 Neues\n7 Ende.\n"
+    ps = parse_motion(motion, "antrag")
+    assert [(p.id, p.lead_in) for p in ps if p.kind == "pledge"] == [("antrag:2", "Wir werden"), ("antrag:4", "")]
+    assert [p.primary for p in ps if p.kind == "text"] == [Citation("antrag", 5, 5), Citation("antrag", 7, 7)]
+
+
+def test_a_lead_in_bullet_replaces_the_outer_lead_in() -> None:
+    text = "Dafür werden wir\n● Bäume pflanzen.\n● Um Geld zu sparen, werden wir\n● Busse teilen.\n"
+    ps = _parse(text)
+    assert [(p.id, p.lead_in) for p in ps] == [("prog:2", "Dafür werden wir"), ("prog:4", "Um Geld zu sparen, werden wir")]
+    assert ps[1].lead_in_at == LeadIn(SRC, 3, 3, "Um Geld zu sparen, werden wir")
+
+
+def test_lead_in_lines_are_recorded() -> None:
+    text = "Wir wollen die Engagement-Stadt Nummer 1 werden! Dafür\nwerden wir\n\n● den Fonds aufstocken.\n"
+    ps = _parse(text)
+    assert ps[1].lead_in_at == LeadIn(SRC, 1, 2, "Dafür werden wir")
+    ps = _parse("Text.\n\nUm den Anteil zu senken,\nwerden wir\n● Öfen tauschen.\n● Dächer dämmen.\n")
+    assert ps[1].lead_in_at == ps[2].lead_in_at == LeadIn(SRC, 3, 4, "Um den Anteil zu senken, werden wir")
+    assert _parse("Das ist ein Absatz.\n● Mehr Bäume.\n")[1].lead_in_at is None
