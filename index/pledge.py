@@ -23,11 +23,10 @@ class Citation:
     start_line: int
     end_line: int
 
-    def label(self) -> str:
-        """Compact form for logs and answers: "wahlprogramm-2025, Z. 3055–3056"."""
-        if self.start_line == self.end_line:
-            return f"{self.source}, Z. {self.start_line}"
-        return f"{self.source}, Z. {self.start_line}–{self.end_line}"
+    def label(self, lead_in: "LeadIn | None" = None) -> str:
+        """Compact form for logs and answers: "wahlprogramm-2025, Z. 3055–3056" (with a
+        lead-in elsewhere in the same source: "wahlprogramm-2025, Z. 405, 409–411")."""
+        return f"{self.source}, {line_numbers(self, lead_in)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +63,10 @@ class Pledge:
         """The first (primary) citation."""
         return self.citations[0]
 
+    def lead_in_for(self, citation: Citation) -> LeadIn | None:
+        """The lead-in's place when it belongs with `citation` (the primary one), else None."""
+        return self.lead_in_at if citation == self.primary else None
+
     @property
     def sentence(self) -> str:
         """The pledge as a full sentence: lead-in + text ("Wir werden den … aufstocken.")."""
@@ -73,6 +76,19 @@ class Pledge:
         if _CONNECTIVE_LEAD_IN.match(lead):
             lead = "Wir werden"
         return f"{_capitalise(lead)} {self.text}"
+
+
+def line_numbers(citation: Citation, lead_in: LeadIn | None = None, abbreviation: str = "Z.") -> str:
+    """"Z. 3055" or "Z. 3055–3056" (en dash, as in print); a lead-in in the same source comes
+    first ("Z. 405, 409–411"), joined into one span when it touches the cited lines."""
+    start, end = citation.start_line, citation.end_line
+    spans: list[tuple[int, int]] = [(start, end)]
+    if lead_in is not None and lead_in.source == citation.source:
+        if lead_in.end_line + 1 >= start and lead_in.start_line <= end + 1:
+            spans = [(min(start, lead_in.start_line), max(end, lead_in.end_line))]
+        else:
+            spans = sorted([(lead_in.start_line, lead_in.end_line), (start, end)])
+    return f"{abbreviation} " + ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def make_id(source: str, start_line: int) -> str:

@@ -3,11 +3,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.pledge import Citation, Pledge
+from index.pledge import Citation, LeadIn, Pledge
 
 
 def citation_to_json(c: Citation) -> dict[str, Any]:
     return {"source": c.source, "start_line": c.start_line, "end_line": c.end_line}
+
+
+def lead_in_to_json(lead: LeadIn) -> dict[str, Any]:
+    """The batch contract's `lead_in` object: where the lead-in stands and its words."""
+    return {"source": lead.source, "start_line": lead.start_line, "end_line": lead.end_line, "text": lead.text}
+
+
+def lead_in_from_json(row: Any) -> LeadIn | None:
+    if row is None:
+        return None
+    return LeadIn(str(row["source"]), int(row["start_line"]), int(row["end_line"]), str(row["text"]))
 
 
 def pledge_to_json(p: Pledge) -> dict[str, Any]:
@@ -19,6 +30,7 @@ def pledge_to_json(p: Pledge) -> dict[str, Any]:
         "lead_in": p.lead_in,
         "text": p.text,
         "citations": [citation_to_json(c) for c in p.citations],
+        "lead_in_at": lead_in_to_json(p.lead_in_at) if p.lead_in_at else None,
     }
 
 
@@ -31,4 +43,5 @@ def pledge_from_json(row: dict[str, Any]) -> Pledge:
         lead_in=str(row["lead_in"]),
         text=str(row["text"]),
         citations=tuple(Citation(str(c["source"]), int(c["start_line"]), int(c["end_line"])) for c in row["citations"]),
+        lead_in_at=lead_in_from_json(row["lead_in_at"]),
     )

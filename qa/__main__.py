@@ -47,7 +47,7 @@ def format_answer(answer: Answer) -> str:
     lines.append("")
     for i, hit in enumerate(answer.hits, start=1):
         p = hit.pledge
-        where = "; ".join(c.label() for c in p.citations)
+        where = "; ".join(c.label(p.lead_in_for(c)) for c in p.citations)
         lines.append(f"{i}. [{hit.score:.3f}] {p.section}")
         lines.append(f"   {p.sentence}")
         lines.append(f"   → {where}")

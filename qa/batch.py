@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable, Iterator
 
-from index.serialise import citation_to_json
+from index.serialise import citation_to_json, lead_in_to_json
 from qa.types import Answer, Hit
 
 AskFn = Callable[[object, int], Answer]
@@ -13,9 +13,10 @@ AskManyFn = Callable[[list[object], int], list[Answer]]
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
-    """One hit as the contract prints it (plus `kind`, an extension)."""
+    """One hit as the contract prints it (plus `kind`, an extension); `lead_in` where the
+    sentence starts with a lead-in that stands on other lines."""
     p = hit.pledge
-    return {
+    out = {
         "pledge_id": p.id,
         "score": round(float(hit.score), 6),
         "section": p.section,
@@ -23,6 +24,9 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
         "kind": p.kind,
         "citations": [citation_to_json(c) for c in p.citations],
     }
+    if p.lead_in_at is not None:
+        out["lead_in"] = lead_in_to_json(p.lead_in_at)
+    return out
 
 
 def answer_to_json(qid: str, answer: Answer) -> dict[str, Any]:

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 from fakes import FakeEmbedder
 
-from index.config import IndexConfig
+from index.config import FORMAT_VERSION, IndexConfig
 from index.store import (
     DENSE, LEXICAL, MANIFEST, PLEDGES, CorruptIndexError, LoadedIndex, StaleIndexError, _checksums, build_index,
     check_fresh, embed_passages, load_index, open_index,
@@ -304,7 +304,7 @@ MANIFEST_CLAIMS = {
     "another model": (lambda m: m.update(model="sentence-transformers/other"),
                       "built with model 'sentence-transformers/other', now 'fake-hash-256'"),
     "another corpus hash": (lambda m: m.update(corpus_sha256="0" * 64), "the corpus changed since the index was built"),
-    "another format": (lambda m: m.update(format=0), "index format 0 != 1"),
+    "another format": (lambda m: m.update(format=0), f"index format 0 != {FORMAT_VERSION}"),
     "another config": (lambda m: m["config"].update(passage_context="both"), "built with config"),
 }
 

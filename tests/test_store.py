@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from fakes import FakeEmbedder
 
-from index.config import IndexConfig
+from index.config import FORMAT_VERSION, IndexConfig
 from index.store import (
     DENSE, MANIFEST, PLEDGES, CorruptIndexError, StaleIndexError, build_index, check_fresh, load_index, open_index,
 )
@@ -27,7 +27,7 @@ def built(tmp_path: Path, corpus_copy: Path) -> tuple[Path, Path]:
 def test_build_writes_manifest_and_loads_back(built) -> None:
     corpus, index_dir = built
     manifest = json.loads((index_dir / MANIFEST).read_text())
-    assert manifest["format"] == 1 and manifest["model"] == "fake-hash-256"
+    assert manifest["format"] == FORMAT_VERSION and manifest["model"] == "fake-hash-256"
     assert manifest["config"] == CONFIG.to_json()
     assert {"faiss-cpu", "numpy", "python"} <= set(manifest["versions"])
     loaded = load_index(index_dir)

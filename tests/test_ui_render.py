@@ -84,7 +84,7 @@ def test_cards_show_sentence_section_and_citations(fake_qa, sources) -> None:
     top = answer.hits[0].pledge
     assert html.escape(top.sentence) in page
     assert html.escape(top.section) in page
-    assert "Wahlprogramm 2025, Z. 3679" in page
+    assert "Wahlprogramm 2025, Z. 3676, 3679" in page
     assert "Antrag „Gleichberechtigung und Engagement“, Z. 252" in page
     assert page.count('<details class="nf-quelle">') >= 2  # both citations of the twin
     assert page.count('data-nf-vote="helpful"') == 3 and page.count('data-nf-vote="unhelpful"') == 3

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from index.serialise import lead_in_to_json
 from qa.answer import nearest_topics
 from qa.types import Answer
 from ui.wording import citation_words, doorstep_text, source_name
@@ -34,6 +35,7 @@ def answer_payload(answer: Answer, chapter: str = "", share_link: str = "") -> d
                      "end_line": c.end_line, "label": citation_words(c)}
                     for c in h.pledge.citations
                 ],
+                "lead_in": lead_in_to_json(h.pledge.lead_in_at) if h.pledge.lead_in_at else None,
             }
             for rank, h in enumerate(answer.hits, 1)
         ],

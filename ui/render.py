@@ -13,7 +13,8 @@ from qa.answer import NO_ANSWER, nearest_topics
 from qa.types import Answer, Hit
 from ui import texts
 from ui.source import DEFAULT_CONTEXT, render_source_view
-from ui.wording import citation_words, citations_words, doorstep_hits, doorstep_sentences
+from ui.wording import citation_words, citations_words, doorstep_hits, doorstep_sentences, pledge_places
+
 
 def esc(text: object) -> str:
     """HTML-escape any value for element content and quoted attributes."""
@@ -68,10 +69,11 @@ def render_card(hit: Hit, rank: int, sources: dict[str, list[str]], label: str =
     pledge = hit.pledge
     title_id = f"nf-treffer-{rank}-titel"
     section = f'<span class="nf-abschnitt">{esc(pledge.section)}</span>' if pledge.section else ""
-    cites = "".join(f"<li>{esc(citation_words(c))}</li>" for c in pledge.citations)
+    cites = "".join(f"<li>{esc(place)}</li>" for place in pledge_places(pledge))
     views = "".join(
         f'<details class="nf-quelle"><summary>{esc(texts.SOURCE_VIEW_SUMMARY)}: '
-        f"{esc(citation_words(c))}</summary>{render_source_view(sources, c, context)}</details>"
+        f"{esc(citation_words(c, pledge.lead_in_for(c)))}</summary>"
+        f"{render_source_view(sources, c, context, pledge.lead_in_for(c))}</details>"
         for c in pledge.citations
     )
     return (

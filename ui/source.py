@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.pledge import Citation
+from index.pledge import Citation, LeadIn
 from index.numbering import motion_line_map, programme_lines
 from ui.texts import CITED_LINES_NOTE, SOURCE_LINE_LABEL, SOURCE_VIEW_MISSING
 from ui.wording import line_span, source_name
@@ -32,6 +32,7 @@ class ExcerptLine:
     number: int
     text: str
     cited: bool
+    lead_in: bool = False  # a line of the lead-in that completes the cited sentence
 
 
 def as_numbered_lines(mapping: dict[int, str]) -> list[str]:
@@ -53,21 +54,27 @@ def load_sources(corpus_dir: Path) -> dict[str, list[str]]:
     return sources
 
 
-def excerpt(lines: list[str], citation: Citation, context: int = DEFAULT_CONTEXT) -> list[ExcerptLine]:
-    """The cited lines and up to `context` lines either side ([] if the citation is out of range)."""
+def excerpt(lines: list[str], citation: Citation, context: int = DEFAULT_CONTEXT,
+            lead_in: LeadIn | None = None) -> list[ExcerptLine]:
+    """The cited lines (and the lead-in's lines, when given) and up to `context` lines either
+    side ([] if the citation is out of range)."""
     if not lines or citation.start_line < 1 or citation.start_line > len(lines):
         return []
-    first = max(1, citation.start_line - context)
+    lead = lead_in if lead_in is not None and lead_in.source == citation.source else None
+    top = min(citation.start_line, lead.start_line) if lead else citation.start_line
+    first = max(1, top - context)
     last = min(len(lines), max(citation.end_line, citation.start_line) + context)
     return [
-        ExcerptLine(n, lines[n - 1].strip(), citation.start_line <= n <= citation.end_line)
+        ExcerptLine(n, lines[n - 1].strip(), citation.start_line <= n <= citation.end_line,
+                    bool(lead and lead.start_line <= n <= lead.end_line))
         for n in range(first, last + 1)
     ]
 
 
-def render_source_view(sources: dict[str, list[str]], citation: Citation, context: int = DEFAULT_CONTEXT) -> str:
-    """HTML table of an excerpt: line numbers as row headers, cited lines marked."""
-    rows = excerpt(sources.get(citation.source, []), citation, context)
+def render_source_view(sources: dict[str, list[str]], citation: Citation, context: int = DEFAULT_CONTEXT,
+                       lead_in: LeadIn | None = None) -> str:
+    """HTML table of an excerpt: line numbers as row headers, cited and lead-in lines marked."""
+    rows = excerpt(sources.get(citation.source, []), citation, context, lead_in)
     if not rows:
         return f'<p class="nf-hinweis">{html.escape(SOURCE_VIEW_MISSING)}</p>'
     shown = Citation(citation.source, rows[0].number, rows[-1].number)
@@ -89,4 +96,7 @@ def _row(line: ExcerptLine) -> str:
     if line.cited:
         return (f'<tr class="nf-zitiert"><th scope="row">{line.number}</th>'
                 f"<td><mark>{text}</mark></td></tr>")
+    if line.lead_in:
+        return (f'<tr class="nf-einleitung"><th scope="row">{line.number}</th>'
+                f'<td><mark class="nf-einleitung">{text}</mark></td></tr>')
     return f'<tr><th scope="row">{line.number}</th><td>{text}</td></tr>'

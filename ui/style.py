@@ -68,6 +68,7 @@ table.nf-zeilen th { text-align: right; width: 3.5em; font-weight: 400; color: v
 table.nf-zeilen td { text-align: left; white-space: pre-wrap; overflow-wrap: anywhere; }
 table.nf-zeilen tr.nf-zitiert th { font-weight: 700; color: var(--body-text-color); }
 table.nf-zeilen tr.nf-zitiert td mark { background: #ffe98a; color: #1a1a1a; padding: 0 2px; }
+table.nf-zeilen tr.nf-einleitung td mark { background: #fff4c2; color: #1a1a1a; padding: 0 2px; }
 .nf-feedback { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin-top: .5rem; }
 .nf-feedback-frage { color: var(--body-text-color-subdued); font-size: .9rem; }
 button.nf-vote { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 12px;

@@ -50,7 +50,7 @@ RESULT_LABEL = "Ergebnis"
 SOURCE_VIEW_SUMMARY = "Im Programm nachlesen"
 SOURCE_VIEW_MISSING = "Der Quelltext zu dieser Stelle ist nicht verfügbar."
 SOURCE_LINE_LABEL = "Zeile"
-CITED_LINES_NOTE = "Die zitierten Zeilen sind hervorgehoben."
+CITED_LINES_NOTE = "Die zitierten Zeilen sind hervorgehoben, die Einleitung des Satzes heller."
 
 NO_ANSWER_HINT = (
     "Das Programm beantwortet diese Frage nicht. Zur Orientierung: "

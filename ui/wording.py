@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from index.pledge import Citation
+from index.pledge import Citation, LeadIn, Pledge, line_numbers
 from qa.answer import NO_ANSWER, cite
 from qa.types import Answer, Hit
 from ui.texts import LINE_ABBREVIATION, SOURCE_NAMES
@@ -19,21 +19,25 @@ def source_name(source: str, names: Mapping[str, str] = SOURCE_NAMES) -> str:
     return names.get(source, source)
 
 
-def line_span(citation: Citation) -> str:
-    """"Z. 3055" or "Z. 3055–3056" (en dash, as in print)."""
-    if citation.start_line == citation.end_line:
-        return f"{LINE_ABBREVIATION} {citation.start_line}"
-    return f"{LINE_ABBREVIATION} {citation.start_line}–{citation.end_line}"
+def line_span(citation: Citation, lead_in: LeadIn | None = None) -> str:
+    """"Z. 3055" or "Z. 3055–3056" (en dash, as in print); with the lead-in's lines
+    "Z. 405, 409–411"."""
+    return line_numbers(citation, lead_in, LINE_ABBREVIATION)
 
 
-def citation_words(citation: Citation) -> str:
-    """"Wahlprogramm 2025, Z. 3055–3056"."""
-    return f"{source_name(citation.source)}, {line_span(citation)}"
+def citation_words(citation: Citation, lead_in: LeadIn | None = None) -> str:
+    """"Wahlprogramm 2025, Z. 3055–3056" (with a lead-in: "Wahlprogramm 2025, Z. 405, 409–411")."""
+    return f"{source_name(citation.source)}, {line_span(citation, lead_in)}"
 
 
 def citations_words(citations: tuple[Citation, ...]) -> str:
     """All places a passage stands, primary first: "Wahlprogramm 2025, Z. 3679; Antrag …, Z. 252"."""
     return "; ".join(citation_words(c) for c in citations)
+
+
+def pledge_places(pledge: Pledge) -> list[str]:
+    """Every place of a passage in people's words, the lead-in's lines with the primary one."""
+    return [citation_words(c, pledge.lead_in_for(c)) for c in pledge.citations]
 
 
 def doorstep_hits(answer: Answer) -> list[Hit]:
