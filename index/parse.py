@@ -22,7 +22,7 @@ from index.numbering import BULLETS, scan_motion
 from index.pledge import SECTION_SEPARATOR, Citation, LeadIn, Pledge, make_id
 from index.sections import SectionTable, parse_sections_tsv
 from index.text import is_terminated, join_lines, join_two, split_last_sentence
-from index.twins import merge_twins
+from index.twins import merge_repeats, merge_twins
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ def parse_corpus(corpus_dir: Path) -> list[Pledge]:
     primary: list[Pledge] = []
     secondary: list[Pledge] = []
     for path in sorted(corpus_dir.glob("*.txt")):
-        primary += parse_programme(path.read_text(encoding="utf-8"), path.stem, sections)
+        primary += merge_repeats(parse_programme(path.read_text(encoding="utf-8"), path.stem, sections))
     for path in sorted(corpus_dir.glob("*.md")):
         if path.name.upper() == "README.MD":
             continue

@@ -1,8 +1,10 @@
-"""Merge passages that stand in two sources into one passage citing both (pure).
+"""Merge passages that stand twice into one passage citing every place (pure).
 
 The motion repeats a chapter of the programme with small differences in wording
 ("Diamorfin"/"Diamorphin") and line wrapping, so twins are found by word overlap, confirmed by
-character-level similarity.
+character-level similarity. The programme itself repeats some pledges in other chapters
+(3438/5142, 3667/4879); `merge_repeats` makes each one passage, so a result list never
+shows the same sentence twice.
 """
 from __future__ import annotations
 
@@ -15,6 +17,11 @@ from index.pledge import Pledge
 _WORD = re.compile(r"\w+")
 MIN_JACCARD = 0.6
 MIN_RATIO = 0.85
+# Repeats within one source must be near-identical: "Freizeitangebote für Senior*innen" and
+# "… für Menschen mit Behinderung" (ratio 0.86) are two pledges, "kostenlose" and "mehr
+# kostenlose … Toiletten" (0.97) one.
+REPEAT_JACCARD = 0.8
+REPEAT_RATIO = 0.95
 
 
 def _words(text: str) -> frozenset[str]:
@@ -69,3 +76,32 @@ def merge_twins(primary: list[Pledge], secondary: list[Pledge]) -> list[Pledge]:
         near = i
         merged[i] = replace(merged[i], citations=merged[i].citations + cand.citations)
     return merged + leftovers
+
+
+def is_repeat(a: Pledge, b: Pledge, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
+    """True when b says what a says, near word for word (same kind, same source)."""
+    if a.kind != b.kind or not words_a or not words_b:
+        return False
+    if len(words_a & words_b) / len(words_a | words_b) < REPEAT_JACCARD:
+        return False
+    return difflib.SequenceMatcher(None, _norm(a.text), _norm(b.text)).ratio() >= REPEAT_RATIO
+
+
+def merge_repeats(passages: list[Pledge]) -> list[Pledge]:
+    """Each passage that repeats an earlier one of its source is folded into the earlier one,
+    which gains its citation (the first place stays primary); order is kept otherwise."""
+    kept: list[Pledge] = []
+    kept_words: list[frozenset[str]] = []
+    by_word: dict[str, list[int]] = {}
+    for p in passages:
+        words = _words(p.text)
+        candidates = sorted({i for w in words for i in by_word.get(w, ())})
+        twin = next((i for i in candidates if is_repeat(kept[i], p, kept_words[i], words)), None)
+        if twin is not None:
+            kept[twin] = replace(kept[twin], citations=kept[twin].citations + p.citations)
+            continue
+        for w in words:
+            by_word.setdefault(w, []).append(len(kept))
+        kept.append(p)
+        kept_words.append(words)
+    return kept

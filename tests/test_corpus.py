@@ -57,7 +57,8 @@ def test_every_programme_bullet_is_exactly_one_pledge(pledges, corpus_dir) -> No
     # the pledges below them instead of standing alone.
     lead_in_bullets = {n for n in bullet_lines if re.search(r"werden wir\s*$", lines[n - 1])}
     assert lead_in_bullets == {4683}
-    starts = [p.primary.start_line for p in pledges if p.kind == "pledge" and p.primary.source == PROGRAMME]
+    # a pledge the programme repeats is one passage citing each place
+    starts = [c.start_line for p in pledges if p.kind == "pledge" for c in p.citations if c.source == PROGRAMME]
     assert len(starts) == len(set(starts))
     assert set(starts) == bullet_lines - lead_in_bullets
 
@@ -76,8 +77,9 @@ def test_every_motion_bullet_is_one_pledge_citing_both_sources(pledges, corpus_d
     assert all(len(v) == 1 for v in cited.values())
     for plist in cited.values():
         p = plist[0]
-        assert [c.source for c in p.citations] == [PROGRAMME, MOTION]
-        assert 3386 <= p.primary.start_line <= 3704
+        sources = [c.source for c in p.citations]
+        assert sources[0] == PROGRAMME and sources[-1] == MOTION and sources.count(MOTION) == 1
+        assert any(3386 <= c.start_line <= 3704 for c in p.citations if c.source == PROGRAMME)
 
 
 def test_no_line_belongs_to_two_passages(pledges) -> None:
@@ -97,11 +99,12 @@ def test_each_passage_text_is_found_in_its_cited_lines(pledges, corpus_dir) -> N
             cited = " ".join(sources[c.source].get(n, "") for n in range(c.start_line, c.end_line + 1))
             cited_words = "".join(_words(cited))
             own = _words(p.text)
-            if c.source == p.primary.source:
+            if c == p.primary:
                 # every word, in order, with hyphenated line ends joined
                 assert "".join(own) in cited_words, f"{p.id} not found in {c}"
             else:
-                # a twin in another source: the same words up to small differences in wording
+                # a twin (in another source, or repeated in the same one): the same words up to
+                # small differences in wording
                 mine = "".join(own)
                 blocks = difflib.SequenceMatcher(None, mine, cited_words, autojunk=False).get_matching_blocks()
                 ratio = sum(b.size for b in blocks) / len(mine)

@@ -9,15 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from index.parse import parse_corpus
+
 pytestmark = pytest.mark.real_model
 ROOT = Path(__file__).resolve().parent.parent
+PASSAGES = len(parse_corpus(ROOT / "corpus"))
 
 
 @pytest.fixture(scope="module")
 def data_dir(real_data_dir: Path) -> Path:
     """The session's data dir, whose index `python -m index build` built (what we test)."""
     built = (real_data_dir / "build.stdout").read_text()
-    assert "1513 passages" in built and "google/embeddinggemma-300m" in built
+    assert f"{PASSAGES} passages" in built and "google/embeddinggemma-300m" in built
     return real_data_dir
 
 
@@ -32,7 +35,7 @@ def test_index_info_reports_a_fresh_index(data_dir: Path) -> None:
     assert Path(info["model_path"], "model.safetensors").is_file()
     assert info["query_prompt"] == "task: search result | query: "
     assert info["passage_prompt"] == "title: {title} | text: "
-    assert info["count"] == 1513 and info["manifest"]["dim"] == 768
+    assert info["count"] == PASSAGES and info["manifest"]["dim"] == 768
     assert info["manifest"]["config"]["passage_title"] == "section"
     assert {"faiss-cpu", "sentence-transformers", "torch", "transformers"} <= set(info["manifest"]["versions"])
     assert info["notices"] == []
