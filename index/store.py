@@ -87,6 +87,21 @@ def corpus_sha256(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
+# The modules whose behaviour decides the passages and their lexical tokens: a change to any
+# of them makes an index stale, so a fixed parser or analyser never serves old spans.
+INDEX_CODE = ("analyse.py", "lexical.py", "numbering.py", "parse.py", "pledge.py", "sections.py",
+              "serialise.py", "text.py", "twins.py")
+_INDEX_PACKAGE = Path(__file__).resolve().parent
+
+
+def code_sha256(package_dir: Path = _INDEX_PACKAGE) -> str:
+    """One hash over the parsing and analysing modules (names and bytes)."""
+    digest = hashlib.sha256()
+    for name in INDEX_CODE:
+        digest.update(name.encode() + b"\0" + (package_dir / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -126,6 +141,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
         manifest = {
             "format": FORMAT_VERSION,
             "corpus_sha256": corpus_sha256(corpus_dir),
+            "code_sha256": code_sha256(),
             "model": embedder.model_id,
             "embedder": _embedder_facts(embedder),
             "config": config.to_json(),
@@ -257,10 +273,21 @@ def check_fresh(manifest: dict[str, Any], corpus_dir: Path, model_id: str, confi
         raise StaleIndexError(f"index format {manifest.get('format')} != {FORMAT_VERSION}")
     if manifest.get("corpus_sha256") != corpus_sha256(corpus_dir):
         raise StaleIndexError("the corpus changed since the index was built")
+    if manifest.get("code_sha256") != code_sha256():
+        raise StaleIndexError("the parsing or analysing code changed since the index was built")
     if manifest.get("model") != model_id:
         raise StaleIndexError(f"built with model {manifest.get('model')!r}, now {model_id!r}")
     if manifest.get("config") != config.to_json():
         raise StaleIndexError(f"built with config {manifest.get('config')}, now {config.to_json()}")
+
+
+def load_fresh_index(index_dir: Path, corpus_dir: Path, model_id: str, config: IndexConfig) -> LoadedIndex:
+    """Load an intact index and check it is fresh for this corpus, code, model and config:
+    the one check behind both `open_index` (build, serve) and `python -m index info`.
+    Raises CorruptIndexError or StaleIndexError."""
+    loaded = load_index(index_dir)
+    check_fresh(loaded.manifest, corpus_dir, model_id, config)
+    return loaded
 
 
 def load_index(index_dir: Path) -> LoadedIndex:
@@ -330,8 +357,7 @@ def open_index(
     remove_leftovers(index_dir)
     if not rebuild:
         try:
-            loaded = load_index(index_dir)
-            check_fresh(loaded.manifest, corpus_dir, model_id, config)
+            loaded = load_fresh_index(index_dir, corpus_dir, model_id, config)
             verify_sample(loaded, make_embedder(), config)
             return loaded
         except CorruptIndexError as exc:

@@ -1,0 +1,70 @@
+"""Index freshness covers the code that made it; `index info` checks it as `build` does."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import index.store as store
+from fakes import FakeEmbedder
+from index.__main__ import main as index_main
+from index.config import IndexConfig
+from index.store import StaleIndexError, build_index, check_fresh, code_sha256, load_index, open_index
+
+INDEX_PACKAGE = Path(store.__file__).resolve().parent
+
+
+@pytest.fixture()
+def built(tmp_path: Path, corpus_dir: Path) -> tuple[Path, Path]:
+    data = tmp_path / "data"
+    build_index(corpus_dir, data / "index-fake", FakeEmbedder(model_id="fake"), IndexConfig(model="fake"))
+    return corpus_dir, data
+
+
+def test_code_hash_follows_every_parsing_and_analysing_module(tmp_path: Path) -> None:
+    copy = tmp_path / "index"
+    shutil.copytree(INDEX_PACKAGE, copy)
+    before = code_sha256(copy)
+    assert before == code_sha256()
+    for name in ("parse.py", "analyse.py", "text.py"):
+        path = copy / name
+        original = path.read_text(encoding="utf-8")
+        path.write_text(original + "\n# changed\n", encoding="utf-8")
+        assert code_sha256(copy) != before, name
+        path.write_text(original, encoding="utf-8")
+    assert code_sha256(copy) == before
+
+
+def test_changed_code_makes_the_index_stale_and_rebuilds(built, monkeypatch, caplog) -> None:
+    corpus, data = built
+    index_dir = data / "index-fake"
+    manifest = load_index(index_dir).manifest
+    assert manifest["code_sha256"] == code_sha256()
+    monkeypatch.setattr(store, "code_sha256", lambda package_dir=INDEX_PACKAGE: "0" * 64)
+    with pytest.raises(StaleIndexError, match="parsing or analysing code changed"):
+        check_fresh(manifest, corpus, "fake", IndexConfig(model="fake"))
+    emb = FakeEmbedder(model_id="fake")
+    with caplog.at_level("WARNING"):
+        rebuilt = open_index(corpus, index_dir, IndexConfig(model="fake"), "fake", lambda: emb)
+    assert "code changed" in caplog.text and emb.texts >= len(rebuilt.pledges)
+    assert rebuilt.manifest["code_sha256"] == "0" * 64
+
+
+def _info(data: Path, corpus: Path, capsys, *extra: str) -> dict:
+    assert index_main(["info", "--json", "--model", "fake", "--data-dir", str(data), "--corpus", str(corpus), *extra]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_info_checks_freshness_as_build_does(built, capsys, monkeypatch, tmp_path) -> None:
+    corpus, data = built
+    assert _info(data, corpus, capsys)["status"] == "fresh"
+    # another corpus: stale (build would rebuild)
+    other = tmp_path / "corpus"
+    shutil.copytree(corpus, other)
+    (other / "sections.tsv").write_text((other / "sections.tsv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert _info(data, other, capsys)["status"].startswith("stale: the corpus changed")
+    # changed code: stale, although the manifest agrees with itself
+    monkeypatch.setattr(store, "code_sha256", lambda package_dir=INDEX_PACKAGE: "0" * 64)
+    assert _info(data, corpus, capsys)["status"].startswith("stale: the parsing or analysing code changed")
