@@ -5,6 +5,7 @@ yields "fernwärme" and "netz"; "Busticket" yields "bus" and "ticket")."""
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Iterable
 
@@ -39,12 +40,24 @@ def words(text: str) -> list[str]:
 
 
 class Analyser:
-    """Text → BM25 tokens. `vocabulary` (folded corpus words) drives compound splitting."""
+    """Text → BM25 tokens. `vocabulary` (folded corpus words) drives compound splitting.
+
+    Safe to share between threads (the app's workers do): PyStemmer's `Stemmer` must not be
+    called concurrently, so each thread gets its own.
+    """
 
     def __init__(self, vocabulary: Iterable[str] = ()) -> None:
         self.vocabulary = frozenset(w for w in vocabulary if len(w) >= _MIN_LEFT and not w.isdigit())
-        self._stemmer = Stemmer.Stemmer("german")
+        self._local = threading.local()
         self._split = lru_cache(maxsize=65536)(self._split_uncached)
+
+    @property
+    def _stemmer(self) -> Stemmer.Stemmer:
+        """This thread's stemmer (created on first use in the thread)."""
+        stemmer = getattr(self._local, "stemmer", None)
+        if stemmer is None:
+            stemmer = self._local.stemmer = Stemmer.Stemmer("german")
+        return stemmer
 
     @classmethod
     def for_corpus(cls, texts: Iterable[str]) -> "Analyser":
@@ -74,7 +87,8 @@ class Analyser:
     def tokens(self, text: str) -> list[str]:
         """Stemmed tokens of `text`, each compound followed by the stems of its parts."""
         out: list[str] = []
+        stemmer = self._stemmer
         for w in words(text):
-            out.append(self._stemmer.stemWord(w))
-            out.extend(self._stemmer.stemWord(p) for p in self._split(w))
+            out.append(stemmer.stemWord(w))
+            out.extend(stemmer.stemWord(p) for p in self._split(w))
         return out
