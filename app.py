@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from qa.types import Answer  # noqa: E402
+from qa.validate import QuestionError, clean_top_k  # noqa: E402
 from ui import style, texts  # noqa: E402
 from ui.export import write_exports  # noqa: E402
 from ui.feedback import VOTES, FeedbackStore, open_feedback  # noqa: E402
@@ -107,10 +108,11 @@ def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
 
     def api_ask(question: str, chapter: str = "", top_k: int = TOP_K) -> dict:
         """Ask the programme; returns the answer, citations and hits as JSON."""
-        k = max(1, min(MAX_API_TOP_K, int(top_k) if isinstance(top_k, (int, float)) else TOP_K))
         chap = chapter_of(chapter)
         try:
-            answer = qa.ask(question, top_k=k, chapter=chap or None)
+            answer = qa.ask(question, top_k=clean_top_k(top_k, MAX_API_TOP_K), chapter=chap or None)
+        except QuestionError as exc:  # top_k NaN, inf, None, "x": a clear message, no crash
+            answer = Answer(question="", hits=(), abstained=True, text="", error=str(exc))
         except Exception:
             log.exception("api ask failed")
             answer = Answer(question="", hits=(), abstained=True, text="", error=texts.ERROR_INTERNAL)

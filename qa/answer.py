@@ -16,14 +16,16 @@ def cite(citations: tuple[Citation, ...]) -> str:
 def doorstep_answer(hits: tuple[Hit, ...], max_sentences: int = 3, min_relative: float = 0.85) -> str:
     """Assemble a short extractive answer from the best hits.
 
-    Takes up to `max_sentences` hits whose score is at least `min_relative` of the best
-    score, pledges before prose (a pledge is what a canvasser can promise; prose explains),
-    each in its own words with its citation.
+    Takes up to `max_sentences` hits that score close to the best one, pledges before prose
+    (a pledge is what a canvasser can promise; prose explains), each in its own words with
+    its citation. "Close" is within (1 - min_relative)·|best| below the best score, which
+    means the same for negative scores as for positive ones.
     """
     if not hits:
         return ""
     best = hits[0].score
-    close = [h for h in hits if best <= 0 or h.score >= best * min_relative]
+    floor = best - (1.0 - min_relative) * abs(best)
+    close = [h for h in hits if h.score >= floor]
     chosen = sorted(close, key=lambda h: h.pledge.kind != "pledge")[:max_sentences]
     return " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in chosen)
 

@@ -14,7 +14,7 @@ from qa.cache import AnswerCache, index_digest
 from qa.rank import FusionConfig, fuse, top_rows
 from qa.retrieve import score_all
 from qa.types import Answer, Hit
-from qa.validate import Limits, QuestionError, clean_question, echo
+from qa.validate import Limits, QuestionError, clean_question, clean_top_k, echo
 
 if TYPE_CHECKING:
     from index.embed import Embedder
@@ -74,7 +74,8 @@ class QA:
         return list(self._chapters)
 
     def ask(self, question: object, top_k: int = 5, chapter: str | None = None) -> Answer:
-        """Answer one question; bad input gives an Answer with `error` set, never an exception."""
+        """Answer one question; bad input (question, top_k or chapter) gives an Answer with
+        `error` set, never an exception."""
         return self.ask_many([Ask(question, top_k, chapter)])[0]
 
     def ask_many(self, asks: Sequence["Ask"]) -> list[Answer]:
@@ -83,10 +84,9 @@ class QA:
         answers: list[Answer | None] = []
         todo: list[tuple[int, str, int, str | None]] = []
         for i, ask in enumerate(asks):
-            early, text = self._check(ask)
+            early, text, top_k = self._check(ask)
             answers.append(early)
             if early is None:
-                top_k = max(1, int(ask.top_k))
                 cached = self.cache.get(self._key(text, top_k, ask.chapter)) if self.cache else None
                 if cached is not None:
                     answers[i] = cached
@@ -100,18 +100,24 @@ class QA:
                     self.cache.put(self._key(text, top_k, chapter), answers[i])
         return [a for a in answers if a is not None]
 
-    def _check(self, ask: "Ask") -> tuple[Answer | None, str]:
-        """(an error Answer, "") for a question that cannot be handled, else (None, cleaned text)."""
+    def _check(self, ask: "Ask") -> tuple[Answer | None, str, int]:
+        """(an error Answer, "", 0) for a question that cannot be handled, else (None, cleaned
+        text, top_k): a top_k that is not a whole number (NaN, inf, None, "x") is an error,
+        whole numbers are clamped to 1…passages."""
         try:
             text = clean_question(ask.question, self.config.limits)
+            top_k = clean_top_k(ask.top_k, len(self.index.pledges) or 1)
         except QuestionError as exc:
             return Answer(question=echo(ask.question, self.config.limits), hits=(), abstained=True, text="",
-                          error=str(exc), outcome="nothing"), ""
+                          error=str(exc), outcome="nothing"), "", 0
+        if ask.chapter is not None and not isinstance(ask.chapter, str):
+            return Answer(question=text, hits=(), abstained=True, text="", outcome="nothing",
+                          error="Das Kapitel muss als Text angegeben werden."), "", 0
         if ask.chapter and ask.chapter not in self._chapters:
             known = ", ".join(self.chapters)
             return Answer(question=text, hits=(), abstained=True, text="", outcome="nothing",
-                          error=f"Unbekanntes Kapitel „{ask.chapter[:80]}“. Bekannte Kapitel: {known}."), ""
-        return None, text
+                          error=f"Unbekanntes Kapitel „{ask.chapter[:80]}“. Bekannte Kapitel: {known}."), "", 0
+        return None, text, top_k
 
     def _key(self, text: str, top_k: int, chapter: str | None) -> tuple:
         return (text.casefold(), chapter or "", top_k, self.index.model_id, self._index_digest)

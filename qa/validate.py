@@ -1,6 +1,7 @@
 """Checking and normalising a question before it reaches the model (pure)."""
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -49,3 +50,19 @@ def echo(question: object, limits: Limits = Limits()) -> str:
         return ""
     text = _SURROGATES.sub("", question)[: limits.max_chars]
     return _CONTROL.sub(" ", text)
+
+
+def clean_top_k(top_k: object, maximum: int | None = None) -> int:
+    """How many hits to return: a whole number (5, 5.0, "5") clamped to 1..maximum; anything
+    else (NaN, inf, None, "x", True, 2.5) raises QuestionError with a clear German message."""
+    value: object = top_k
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            value = None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value != int(value):
+        raise QuestionError(f"Die Anzahl der Treffer muss eine ganze Zahl sein (nicht {str(top_k)[:40]!r}).")
+    k = max(1, int(value))
+    return min(k, maximum) if maximum is not None else k

@@ -76,3 +76,9 @@ def real_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert done.returncode == 0, done.stderr[-3000:]
     (data / "build.stdout").write_text(done.stdout)
     return data
+
+
+@pytest.fixture(scope="session")
+def fake_qa_session(fake_index: LoadedIndex) -> QA:
+    """One pipeline for a whole session (property tests may not use function-scoped fixtures)."""
+    return QA(fake_index, FakeEmbedder())

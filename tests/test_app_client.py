@@ -68,6 +68,9 @@ def test_chapter_filter_and_top_k_bounds(client) -> None:  # type: ignore[no-unt
     assert ask(client, "Flughafen", chapter="Gibt es nicht")["chapter"] == ""
     assert len(ask(client, "Flughafen", top_k=500)["hits"]) == 20
     assert len(ask(client, "Flughafen", top_k=0)["hits"]) == 1
+    for bad in ("x", None, 2.5, "nan", "inf"):  # a clear error, not a crash
+        result = ask(client, "Flughafen", top_k=bad)  # type: ignore[arg-type]
+        assert "ganze Zahl" in result["error"] and result["hits"] == [], bad
 
 
 @pytest.mark.parametrize(("question", "message"), [
