@@ -13,29 +13,43 @@ def cite(citations: tuple[Citation, ...]) -> str:
     return "(" + "; ".join(c.label() for c in citations) + ")"
 
 
-def doorstep_answer(hits: tuple[Hit, ...], max_sentences: int = 3, min_relative: float = 0.85) -> str:
-    """Assemble a short extractive answer from the best hits.
+def doorstep_hits(hits: tuple[Hit, ...], max_sentences: int = 3, min_relative: float = 0.85) -> tuple[Hit, ...]:
+    """The hits a short extractive answer is made of, in the order it says them.
 
-    Takes up to `max_sentences` hits that score close to the best one, pledges before prose
-    (a pledge is what a canvasser can promise; prose explains), each in its own words with
-    its citation. "Close" is within (1 - min_relative)·|best| below the best score, which
-    means the same for negative scores as for positive ones.
+    Up to `max_sentences` hits that score close to the best one, pledges before prose (a
+    pledge is what a canvasser can promise; prose explains). "Close" is within
+    (1 - min_relative)·|best| below the best score, which means the same for negative scores
+    as for positive ones.
     """
     if not hits:
-        return ""
+        return ()
     best = hits[0].score
     floor = best - (1.0 - min_relative) * abs(best)
     close = [h for h in hits if h.score >= floor]
-    chosen = sorted(close, key=lambda h: h.pledge.kind != "pledge")[:max_sentences]
-    return " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in chosen)
+    return tuple(sorted(close, key=lambda h: h.pledge.kind != "pledge")[:max_sentences])
 
 
-def nearest_answer(hits: tuple[Hit, ...], max_sentences: int = 2) -> str:
-    """The "nearest" outcome in words: clearly not an answer, then the nearest pledges."""
-    if not hits:
+def doorstep_text(used: tuple[Hit, ...]) -> str:
+    """The chosen hits in their own words, each followed by its citation(s)."""
+    return " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in used)
+
+
+def doorstep_answer(hits: tuple[Hit, ...], max_sentences: int = 3, min_relative: float = 0.85) -> str:
+    """Assemble a short extractive answer from the best hits (see `doorstep_hits`)."""
+    return doorstep_text(doorstep_hits(hits, max_sentences, min_relative))
+
+
+def nearest_hits(hits: tuple[Hit, ...], max_sentences: int = 2) -> tuple[Hit, ...]:
+    """The nearest pledges the "nearest" outcome names (pledges before prose)."""
+    return tuple(sorted(hits[:3], key=lambda h: h.pledge.kind != "pledge")[:max_sentences])
+
+
+def nearest_answer(used: tuple[Hit, ...]) -> str:
+    """The "nearest" outcome in words: clearly not an answer, then the nearest pledges
+    (`nearest_hits`)."""
+    if not used:
         return NO_ANSWER
-    chosen = sorted(hits[:3], key=lambda h: h.pledge.kind != "pledge")[:max_sentences]
-    return NEAREST_INTRO + " " + " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in chosen)
+    return NEAREST_INTRO + " " + doorstep_text(used)
 
 
 def nearest_topics(hits: tuple[Hit, ...], limit: int = 3) -> list[str]:

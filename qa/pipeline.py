@@ -9,7 +9,7 @@ import numpy as np
 
 from index.store import LoadedIndex
 from qa.abstain import AbstentionModel, Evidence, evidence
-from qa.answer import doorstep_answer, nearest_answer
+from qa.answer import doorstep_hits, doorstep_text, nearest_answer, nearest_hits
 from qa.cache import AnswerCache, index_digest
 from qa.rank import FusionConfig, fuse, top_rows
 from qa.retrieve import score_all
@@ -127,8 +127,9 @@ class QA:
         model = self.config.abstention
         decision = model.decide(result.evidence) if model else None
         outcome = decision.outcome if decision else "answer"
-        text_out = {"answer": doorstep_answer, "nearest": nearest_answer}.get(outcome, lambda hits: "")(result.hits)
-        return Answer(question=text, hits=result.hits, abstained=outcome != "answer", text=text_out,
+        used = {"answer": doorstep_hits, "nearest": nearest_hits}.get(outcome, lambda hits: ())(result.hits)
+        text_out = {"answer": doorstep_text, "nearest": nearest_answer}.get(outcome, lambda used: "")(used)
+        return Answer(question=text, hits=result.hits, abstained=outcome != "answer", text=text_out, used=used,
                       outcome=outcome, confidence=decision.confidence if decision else None)
 
     def search(self, question: str, top_k: int, chapter: str | None = None,

@@ -25,7 +25,8 @@ class Answer:
     topics. outcome: "answer", "nearest" (not an answer; the hits are the nearest passages) or
     "nothing" (abstained is true for both of the latter). confidence: the abstention model's
     P(answerable), None without a model. error: the question could not be handled (empty, too
-    long, not text).
+    long, not text). text: the doorstep answer; `used`: the hits it is made of, in its order
+    (a front end shows them in its own words without reading them back out of `text`).
     """
 
     question: str
@@ -35,3 +36,4 @@ class Answer:
     error: str = ""
     outcome: str = "answer"
     confidence: float | None = None
+    used: tuple[Hit, ...] = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from index.pledge import Citation, LeadIn, Pledge, line_numbers
-from qa.answer import NO_ANSWER, cite
+from qa.answer import NO_ANSWER
 from qa.types import Answer, Hit
 from ui.texts import LINE_ABBREVIATION, SOURCE_NAMES
 
@@ -41,19 +41,10 @@ def pledge_places(pledge: Pledge) -> list[str]:
 
 
 def doorstep_hits(answer: Answer) -> list[Hit]:
-    """The hits the pipeline chose for the doorstep answer (`Answer.text`), in its order.
-
-    `Answer.text` is the source of truth for which pledges make the short answer; a hit is
-    part of it when its sentence with its pipeline citation appears there.
-    """
-    if answer.abstained or answer.error or not answer.text:
+    """The hits the pipeline chose for the doorstep answer (`Answer.used`), in its order."""
+    if answer.abstained or answer.error:
         return []
-    found: list[tuple[int, Hit]] = []
-    for hit in answer.hits:
-        at = answer.text.find(f"{hit.pledge.sentence} {cite(hit.pledge.citations)}")
-        if at >= 0:
-            found.append((at, hit))
-    return [hit for _, hit in sorted(found, key=lambda pair: pair[0])]
+    return list(answer.used)
 
 
 def doorstep_sentences(answer: Answer) -> list[str]:
@@ -61,9 +52,8 @@ def doorstep_sentences(answer: Answer) -> list[str]:
     hits = doorstep_hits(answer)
     if hits:
         return [f"{h.pledge.sentence} ({citations_words(h.pledge.citations)})" for h in hits]
-    if answer.text and not answer.abstained:
-        # The pipeline changed its format: show its own text rather than nothing.
-        return [_replace_citations(answer.text, answer.hits)]
+    if answer.text and not answer.abstained and not answer.error:
+        return [answer.text]  # an answer made elsewhere, without its hits: its own text
     return []
 
 
@@ -74,9 +64,3 @@ def doorstep_text(answer: Answer) -> str:
     if answer.abstained:
         return NO_ANSWER
     return "\n".join(doorstep_sentences(answer))
-
-
-def _replace_citations(text: str, hits: tuple[Hit, ...]) -> str:
-    for hit in hits:
-        text = text.replace(cite(hit.pledge.citations), f"({citations_words(hit.pledge.citations)})")
-    return text
