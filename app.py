@@ -177,6 +177,7 @@ def launch(demo: gr.Blocks, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Flags, with host and port also from NACHGEFRAGT_HOST / NACHGEFRAGT_PORT."""
     from index.config import DEFAULT_MODEL
+    from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 
     parser = argparse.ArgumentParser(description="Nachgefragt: Fragen an das Wahlprogramm 2025 (Web-App).")
     parser.add_argument("--host", default=os.environ.get("NACHGEFRAGT_HOST", DEFAULT_HOST),
@@ -184,9 +185,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=int(os.environ.get("NACHGEFRAGT_PORT", DEFAULT_PORT)),
                         help="port (default 7860; env NACHGEFRAGT_PORT)")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="embedding model (default: the offline default)")
-    parser.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"),
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA,
                         help="index, model cache and feedback database")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder with the programme sources")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder with the programme sources")
     parser.add_argument("--concurrency", type=int, default=2, help="questions answered at the same time")
     parser.add_argument("--queue-size", type=int, default=64, help="waiting questions before 'busy'")
     parser.add_argument("--log-level", default=os.environ.get("NACHGEFRAGT_LOG", "INFO"))
@@ -201,7 +202,13 @@ def main(argv: list[str] | None = None) -> None:
     from ui.source import load_sources
 
     log.info("opening model %s and index in %s (the first start builds the index)", args.model, args.data_dir)
-    qa = open_qa(args.corpus, args.data_dir, args.model)
+    from index.embed import ModelNotAvailableError
+
+    try:
+        qa = open_qa(args.corpus, args.data_dir, args.model)
+    except (ModelNotAvailableError, FileNotFoundError) as exc:  # a clear message, no traceback
+        log.error("%s", exc)
+        raise SystemExit(f"Fehler: {exc}") from None
     # One torch thread per question: with Gradio's event loop in the same process, more
     # threads only contend (docs/reliability.md: 52 → 35 ms CPU per question, up to 1.9× throughput).
     import torch

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from eval.questions import load_questions
 from index.config import DEFAULT_MODEL
+from index.defaults import DEFAULT_DATA
 from qa.service import open_qa
 from qa.validate import clean_question
 
@@ -42,7 +43,7 @@ def rss_mib() -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
-    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--rounds", type=int, default=2, help="passes over the questions")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from eval.questions import Question, load_questions
+from index.defaults import DEFAULT_CORPUS
 from index.parse import parse_corpus
 from index.pledge import Pledge
 
@@ -48,7 +49,7 @@ def problems(questions: list[Question], pledges: list[Pledge]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     paths = [Path(a) for a in (argv if argv is not None else sys.argv[1:])]
-    pledges = parse_corpus(Path("corpus"))
+    pledges = parse_corpus(DEFAULT_CORPUS)
     questions = [q for p in paths for q in load_questions(p)]
     found = problems(questions, pledges)
     for line in found:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
+from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, CorpusMissingError, corpus_sources
 from index.resolve import ModelNotAvailableError, resolve_model
 from index.store import CorruptIndexError, StaleIndexError, check_fresh, load_index, open_index
 
@@ -19,8 +20,9 @@ def _build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
+        corpus_sources(args.corpus)  # before the model loads: a clear message at once
         embedder = SentenceTransformerEmbedder(args.model, cache_dir=args.data_dir)
-    except ModelNotAvailableError as exc:
+    except (CorpusMissingError, ModelNotAvailableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if embedder.resolved.fallback_reason:
@@ -84,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m index", description="Build or inspect the pledge index.")
     ap.add_argument("command", choices=["build", "info", "fetch-model"])
     ap.add_argument("--model", default=DEFAULT_MODEL, help="sentence-transformers model name or path")
-    ap.add_argument("--corpus", type=Path, default=Path("corpus"))
-    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--rebuild", action="store_true", help="build even if the index is fresh")
     ap.add_argument("--json", action="store_true", help="info: one JSON object (for tools)")
     args = ap.parse_args(argv)
@@ -94,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         return _build(args)
     if args.command == "fetch-model":
         return _fetch(args)
-    facts = info(args.model, args.corpus, args.data_dir)
+    try:
+        facts = info(args.model, args.corpus, args.data_dir)
+    except CorpusMissingError as exc:  # a clear message, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(facts, ensure_ascii=False))
     else:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from index.defaults import corpus_sources
 from index.numbering import BULLETS, scan_motion
 from index.pledge import SECTION_SEPARATOR, Citation, LeadIn, Pledge, make_id
 from index.sections import SectionTable, parse_sections_tsv
@@ -234,16 +235,14 @@ def parse_corpus(corpus_dir: Path) -> list[Pledge]:
     `*.txt` files are programme texts (primary sources), `*.md` files motions;
     `sections.tsv` (editorial) gives the programme's section titles.
     """
+    sources = corpus_sources(corpus_dir)
     sections_file = corpus_dir / "sections.tsv"
     sections = parse_sections_tsv(sections_file.read_text(encoding="utf-8")) if sections_file.exists() else SectionTable()
     primary: list[Pledge] = []
     secondary: list[Pledge] = []
-    for path in sorted(corpus_dir.glob("*.txt")):
-        primary += merge_repeats(parse_programme(path.read_text(encoding="utf-8"), path.stem, sections))
-    for path in sorted(corpus_dir.glob("*.md")):
-        if path.name.upper() == "README.MD":
-            continue
-        secondary += parse_motion(path.read_text(encoding="utf-8"), path.stem)
-    if not primary and not secondary:
-        raise FileNotFoundError(f"no corpus sources (*.txt, *.md) in {corpus_dir}")
+    for path in sources:
+        if path.suffix == ".txt":
+            primary += merge_repeats(parse_programme(path.read_text(encoding="utf-8"), path.stem, sections))
+        else:
+            secondary += parse_motion(path.read_text(encoding="utf-8"), path.stem)
     return merge_twins(primary, secondary)

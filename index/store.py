@@ -33,6 +33,7 @@ import numpy as np
 
 from index.analyse import Analyser
 from index.config import FORMAT_VERSION, IndexConfig
+from index.defaults import corpus_sources
 from index.lexical import LexicalIndex
 from index.parse import parse_corpus
 from index.pledge import Pledge
@@ -77,6 +78,7 @@ class LoadedIndex:
 
 def corpus_sha256(corpus_dir: Path) -> str:
     """One hash over every corpus file (names and bytes), editorial tables included."""
+    corpus_sources(corpus_dir)  # a clear error when the corpus is missing
     digest = hashlib.sha256()
     files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     for path in files:
@@ -352,8 +354,10 @@ def open_index(
 ) -> LoadedIndex:
     """Load the index if it is fresh and intact; otherwise (re)build it, logging why.
 
-    A loaded index is spot-checked against the embedder (`verify_sample`).
+    A loaded index is spot-checked against the embedder (`verify_sample`). A missing corpus
+    raises CorpusMissingError (a clear message) before anything is touched.
     """
+    corpus_sources(corpus_dir)
     remove_leftovers(index_dir)
     if not rebuild:
         try:

@@ -10,8 +10,9 @@ from index.config import DEFAULT_MODEL
 from index.embed import ModelNotAvailableError
 from qa.answer import NO_ANSWER, nearest_topics
 from qa.batch import run_batch, to_line
-from qa.service import DEFAULT_CORPUS, DEFAULT_DATA, open_qa
+from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from qa.pipeline import Ask
+from qa.service import open_qa
 from qa.types import Answer
 
 

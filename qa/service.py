@@ -6,14 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
+from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, corpus_sources
 from index.store import corpus_sha256, open_index
 from qa.calibration import Loaded, calibration_path, load_calibration
 from qa.pipeline import QA, QAConfig
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CORPUS = Path("corpus")
-DEFAULT_DATA = Path(".nachgefragt")
 
 
 def calibration_for(model_name: str, model_id: str, corpus_dir: Path, path: Path | None = None) -> Loaded:
@@ -40,9 +39,11 @@ def open_qa(
     The effective model may differ from `model` when the default EmbeddingGemma cannot be
     supplied (fallback to e5-small); index and calibration then follow the effective model,
     and `QA.notices` says so. `embedder` lets a caller share one loaded model between indexes.
+    A missing corpus raises CorpusMissingError before the model is loaded.
     """
     from index.embed import SentenceTransformerEmbedder
 
+    corpus_sources(corpus_dir)
     emb = embedder or SentenceTransformerEmbedder(model, cache_dir=data_dir)
     name = getattr(emb, "name", model)
     config = replace(index_config, model=name) if index_config else IndexConfig.for_model(name)

@@ -12,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from serving import serve_app
 
 gradio_client = pytest.importorskip("gradio_client", reason="gradio_client is not installed")
@@ -140,7 +142,7 @@ def test_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     import app
 
     args = app.parse_args([])
-    assert (args.host, args.port, args.data_dir, args.corpus) == ("127.0.0.1", 7860, Path(".nachgefragt"), Path("corpus"))
+    assert (args.host, args.port, args.data_dir, args.corpus) == ("127.0.0.1", 7860, DEFAULT_DATA, DEFAULT_CORPUS)
     monkeypatch.setenv("NACHGEFRAGT_HOST", "0.0.0.0")
     monkeypatch.setenv("NACHGEFRAGT_PORT", "8080")
     args = app.parse_args(["--model", "some/model", "--data-dir", "/tmp/x"])
