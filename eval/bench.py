@@ -13,20 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from eval.questions import load_questions
+from eval.questions import question_texts
+from eval.stats import percentile
 from index.config import DEFAULT_MODEL
 from index.defaults import DEFAULT_DATA
 from qa.service import open_qa
 from qa.validate import clean_question
-
-QUESTIONS = Path(__file__).resolve().parent / "questions"
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100)."""
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 def rss_mib() -> int:
@@ -52,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     qa = open_qa(data_dir=args.data_dir, model=args.model)
     load_seconds = time.perf_counter() - started
     rss_after_load = rss_mib()
-    questions = [clean_question(q.question) for n in ("dev", "test") for q in load_questions(QUESTIONS / f"{n}.jsonl")]
+    questions = [clean_question(q) for q in question_texts()]
     for q in questions[:10]:  # warm-up
         qa.ask(q, 10)
     encode_ms: list[float] = []
@@ -69,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         "model": qa.index.model_id, "dtype": getattr(qa.embedder, "dtype", ""),
         "open_seconds": round(load_seconds, 2), "rss_after_load_mib": rss_after_load, "rss_after_run_mib": rss_mib(),
         "questions": len(questions), "rounds": args.rounds,
-        "encode_p50_ms": round(statistics.median(encode_ms), 2), "encode_p95_ms": round(percentile(encode_ms, 95), 2),
-        "pipeline_p50_ms": round(statistics.median(ask_ms), 2), "pipeline_p95_ms": round(percentile(ask_ms, 95), 2),
+        "encode_p50_ms": round(statistics.median(encode_ms), 2), "encode_p95_ms": round(percentile(encode_ms, 95) or 0.0, 2),
+        "pipeline_p50_ms": round(statistics.median(ask_ms), 2), "pipeline_p95_ms": round(percentile(ask_ms, 95) or 0.0, 2),
     }
     result["ratio_p50"] = round(result["pipeline_p50_ms"] / result["encode_p50_ms"], 3)
     print(json.dumps(result, indent=2))

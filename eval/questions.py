@@ -56,3 +56,15 @@ def load_questions(path: Path) -> list[Question]:
             except ValueError as exc:
                 raise ValueError(f"{path}:{n}: {exc}") from exc
     return out
+
+
+QUESTION_DIR = Path(__file__).resolve().parent / "questions"
+SPLITS = ("dev", "test")
+
+
+def question_texts(splits: tuple[str, ...] = SPLITS, directory: Path = QUESTION_DIR) -> list[str]:
+    """Every question text of the labelled sets (varied: citizens, keywords, six languages)."""
+    out = [q.question for split in splits for q in load_questions(directory / f"{split}.jsonl")]
+    if not out:
+        raise ValueError("no questions found")
+    return out

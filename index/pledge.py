@@ -63,6 +63,11 @@ class Pledge:
         """The first (primary) citation."""
         return self.citations[0]
 
+    @property
+    def chapter(self) -> str:
+        """The first part of the section path ("Mobilität" of "Mobilität › Flughafen")."""
+        return self.section.split(SECTION_SEPARATOR)[0]
+
     def lead_in_for(self, citation: Citation) -> LeadIn | None:
         """The lead-in's place when it belongs with `citation` (the primary one), else None."""
         return self.lead_in_at if citation == self.primary else None

@@ -34,6 +34,8 @@ import numpy as np
 from index.analyse import Analyser
 from index.config import FORMAT_VERSION, IndexConfig
 from index.defaults import corpus_sources
+from index.atomic import MANIFEST, _fsync_dir, _swap_into_place, remove_leftovers  # noqa: F401
+from index.freshness import IndexError_, StaleIndexError, check_fresh, code_sha256, corpus_sha256  # noqa: F401
 from index.lexical import LexicalIndex
 from index.parse import parse_corpus
 from index.pledge import Pledge
@@ -44,18 +46,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
 PLEDGES = "pledges.jsonl"
 DENSE = "dense.faiss"
 LEXICAL = "lexical"
-
-
-class IndexError_(RuntimeError):
-    """Base for index problems that a rebuild can fix."""
-
-
-class StaleIndexError(IndexError_):
-    """The index was built from another corpus, model, config or format."""
 
 
 class CorruptIndexError(IndexError_):
@@ -74,34 +67,6 @@ class LoadedIndex:
     @property
     def model_id(self) -> str:
         return str(self.manifest["model"])
-
-
-def corpus_sha256(corpus_dir: Path) -> str:
-    """One hash over every corpus file (names and bytes), editorial tables included."""
-    corpus_sources(corpus_dir)  # a clear error when the corpus is missing
-    digest = hashlib.sha256()
-    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-# The modules whose behaviour decides the passages and their lexical tokens: a change to any
-# of them makes an index stale, so a fixed parser or analyser never serves old spans.
-INDEX_CODE = ("analyse.py", "lexical.py", "numbering.py", "parse.py", "pledge.py", "sections.py",
-              "serialise.py", "text.py", "twins.py")
-_INDEX_PACKAGE = Path(__file__).resolve().parent
-
-
-def code_sha256(package_dir: Path = _INDEX_PACKAGE) -> str:
-    """One hash over the parsing and analysing modules (names and bytes)."""
-    digest = hashlib.sha256()
-    for name in INDEX_CODE:
-        digest.update(name.encode() + b"\0" + (package_dir / name).read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def _file_sha256(path: Path) -> str:
@@ -205,57 +170,6 @@ def _checksums(directory: Path) -> dict[str, str]:
     }
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_leftovers(index_dir: Path) -> None:
-    """Clean up after a killed build (names carry the builder's pid; a live builder's
-    directories are left alone): a build killed between the two renames of the swap left no
-    `index_dir` but the previous index as `.old-…`, which is put back; other temp and old
-    directories are removed."""
-    parent = index_dir.parent
-    if not parent.is_dir():
-        return
-    if not index_dir.exists():
-        for old in sorted(parent.glob(f".{index_dir.name}.old-*"), key=lambda p: p.stat().st_mtime, reverse=True):
-            pid = old.name.rsplit(".old-", 1)[1].split("-", 1)[0]
-            if pid.isdigit() and not _pid_alive(int(pid)) and (old / MANIFEST).is_file():
-                log.warning("restoring the previous index from %s (a build was interrupted mid-swap)", old)
-                os.rename(old, index_dir)
-                break
-    for path in parent.glob(f".{index_dir.name}.*-*"):
-        kind, _, rest = path.name[len(index_dir.name) + 2 :].partition("-")
-        pid = rest.split("-", 1)[0]
-        if kind in ("tmp", "old") and pid.isdigit() and not _pid_alive(int(pid)) and path.is_dir():
-            log.info("removing %s, left by an interrupted build", path)
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    for child in path.rglob("*"):
-        if child.is_file():
-            with open(child, "rb") as fh:
-                os.fsync(fh.fileno())
-
-
-def _swap_into_place(tmp: Path, index_dir: Path) -> None:
-    """Replace index_dir by tmp; the old index is renamed away first and removed last."""
-    old = None
-    if index_dir.exists():
-        old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}-{time.time_ns()}"
-        os.rename(index_dir, old)
-    os.rename(tmp, index_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def read_manifest(index_dir: Path) -> dict[str, Any]:
     """The manifest, or CorruptIndexError when missing or unreadable."""
     try:
@@ -267,20 +181,6 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict):
         raise CorruptIndexError("manifest is not a JSON object")
     return manifest
-
-
-def check_fresh(manifest: dict[str, Any], corpus_dir: Path, model_id: str, config: IndexConfig) -> None:
-    """Raise StaleIndexError naming what changed since the index was built."""
-    if manifest.get("format") != FORMAT_VERSION:
-        raise StaleIndexError(f"index format {manifest.get('format')} != {FORMAT_VERSION}")
-    if manifest.get("corpus_sha256") != corpus_sha256(corpus_dir):
-        raise StaleIndexError("the corpus changed since the index was built")
-    if manifest.get("code_sha256") != code_sha256():
-        raise StaleIndexError("the parsing or analysing code changed since the index was built")
-    if manifest.get("model") != model_id:
-        raise StaleIndexError(f"built with model {manifest.get('model')!r}, now {model_id!r}")
-    if manifest.get("config") != config.to_json():
-        raise StaleIndexError(f"built with config {manifest.get('config')}, now {config.to_json()}")
 
 
 def load_fresh_index(index_dir: Path, corpus_dir: Path, model_id: str, config: IndexConfig) -> LoadedIndex:

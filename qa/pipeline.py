@@ -65,7 +65,7 @@ class QA:
         self._index_digest = index_digest(index.manifest)
         self.embedder = embedder
         self.config = config
-        self._chapter_of = np.array([p.section.split(" › ")[0] for p in index.pledges], dtype=object)
+        self._chapter_of = np.array([p.chapter for p in index.pledges], dtype=object)
         self._chapters = tuple(dict.fromkeys(c for c in self._chapter_of if c))
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from eval.load import free_port
+from eval.appserver import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,17 +7,13 @@ go to test-artifacts/.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from eval.load import free_port
+from eval.appserver import free_port, spawn_app, stop_app, wait_until_serving
 
 pytestmark = pytest.mark.browser
 
@@ -274,23 +270,15 @@ def test_phone_layout_and_labels(servers, browser) -> None:
 def test_real_app_subprocess(browser, tmp_path: Path, real_data_dir: Path) -> None:
     """`python app.py` as people start it, with the real default model and its built index."""
     port = free_port()
-    env = {**os.environ, "NACHGEFRAGT_PORT": str(port), "PYTHONUNBUFFERED": "1"}
-    log = (tmp_path / "app.log").open("w")
-    proc = subprocess.Popen([sys.executable, "app.py", "--host", "127.0.0.1", "--data-dir", str(real_data_dir)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    log_file = tmp_path / "app.log"
+    proc = spawn_app(port, real_data_dir, [], log_file, env={"PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + float(os.environ.get("NACHGEFRAGT_STARTUP_TIMEOUT", "900"))
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"app.py exited with {proc.returncode}:\n{(tmp_path / 'app.log').read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("app.py did not start in time")
-                time.sleep(1)
+        try:
+            wait_until_serving(url.rstrip("/"), proc, float(os.environ.get("NACHGEFRAGT_STARTUP_TIMEOUT", "900")),
+                               log_file)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
         context = browser.new_context(viewport=DESKTOP, locale="de-DE")
         pg = context.new_page()
         pg.set_default_timeout(60_000)
@@ -302,9 +290,4 @@ def test_real_app_subprocess(browser, tmp_path: Path, real_data_dir: Path) -> No
         shot(pg, "desktop-real-model.png")
         context.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_app(proc)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import index.freshness as freshness
 import index.store as store
 from fakes import FakeEmbedder
 from index.__main__ import main as index_main
@@ -21,6 +22,11 @@ def built(tmp_path: Path, corpus_dir: Path) -> tuple[Path, Path]:
     data = tmp_path / "data"
     build_index(corpus_dir, data / "index-fake", FakeEmbedder(model_id="fake"), IndexConfig(model="fake"))
     return corpus_dir, data
+
+
+def _pretend_the_code_changed(monkeypatch) -> None:
+    for module in (freshness, store):
+        monkeypatch.setattr(module, "code_sha256", lambda package_dir=INDEX_PACKAGE: "0" * 64)
 
 
 def test_code_hash_follows_every_parsing_and_analysing_module(tmp_path: Path) -> None:
@@ -42,7 +48,7 @@ def test_changed_code_makes_the_index_stale_and_rebuilds(built, monkeypatch, cap
     index_dir = data / "index-fake"
     manifest = load_index(index_dir).manifest
     assert manifest["code_sha256"] == code_sha256()
-    monkeypatch.setattr(store, "code_sha256", lambda package_dir=INDEX_PACKAGE: "0" * 64)
+    _pretend_the_code_changed(monkeypatch)
     with pytest.raises(StaleIndexError, match="parsing or analysing code changed"):
         check_fresh(manifest, corpus, "fake", IndexConfig(model="fake"))
     emb = FakeEmbedder(model_id="fake")
@@ -66,5 +72,5 @@ def test_info_checks_freshness_as_build_does(built, capsys, monkeypatch, tmp_pat
     (other / "sections.tsv").write_text((other / "sections.tsv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert _info(data, other, capsys)["status"].startswith("stale: the corpus changed")
     # changed code: stale, although the manifest agrees with itself
-    monkeypatch.setattr(store, "code_sha256", lambda package_dir=INDEX_PACKAGE: "0" * 64)
+    _pretend_the_code_changed(monkeypatch)
     assert _info(data, corpus, capsys)["status"].startswith("stale: the parsing or analysing code changed")

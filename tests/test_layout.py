@@ -1,0 +1,48 @@
+"""The layout explains itself: one definition of each shared constant and helper, small modules."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE_DIRS = ("index", "qa", "ui", "eval")
+# Files other work owns right now; their copies of the defaults go when that work lands.
+PENDING = {"eval/tune.py", "eval/__main__.py", "eval/calibrate.py", "index/embed.py"}
+
+
+def _code() -> dict[str, str]:
+    files = [ROOT / "app.py", *(p for d in CODE_DIRS for p in (ROOT / d).rglob("*.py"))]
+    return {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in files}
+
+
+def _defining(pattern: str) -> list[str]:
+    rx = re.compile(pattern, re.M)
+    return sorted(name for name, text in _code().items() if rx.search(text))
+
+
+def test_one_definition_each() -> None:
+    assert _defining(r"^def percentile\(") == ["eval/stats.py"]
+    assert _defining(r"^MAX_QUESTION_CHARS\s*=") == ["qa/validate.py"]
+    assert _defining(r"^SECTION_SEPARATOR\s*=") == ["index/pledge.py"]
+    assert _defining(r"^def (load_questions|question_texts)\(") == ["eval/questions.py"]
+    assert _defining(r"^def free_port\(") == ["eval/appserver.py"]
+    assert _defining(r"^def (scan_motion|motion_line_map)\(") == ["index/numbering.py"]
+
+
+def test_no_repeated_literals_of_shared_values() -> None:
+    for name, text in _code().items():
+        if name in PENDING or name == "index/defaults.py":
+            continue
+        assert 'Path("corpus")' not in text and 'Path(".nachgefragt")' not in text, name
+        if name != "index/pledge.py":
+            assert '" › "' not in text, name
+
+
+def test_tests_do_not_borrow_helpers_from_the_load_tool() -> None:
+    for path in set((ROOT / "tests").glob("*.py")) - {Path(__file__)}:
+        assert "from eval.load import free_port" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_no_module_over_300_lines() -> None:
+    long = {name: text.count("\n") for name, text in _code().items() if text.count("\n") > 300}
+    assert not {n: c for n, c in long.items() if n not in PENDING}, long
