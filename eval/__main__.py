@@ -21,6 +21,7 @@ from eval.metrics import RankedHit
 from eval.questions import Question, load_questions
 from eval.run import K, details, qa_system, run_system, spans, summarise
 from index.config import E5_MODEL, GEMMA_MODEL
+from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from index.store import library_versions
 from qa.pipeline import QA, QAConfig
 from qa.rank import FusionConfig, top_rows
@@ -73,7 +74,7 @@ def export_feedback(argv: list[str]) -> int:
     from ui.feedback import open_feedback
 
     ap = argparse.ArgumentParser(prog="python -m eval export-feedback", description=export_feedback.__doc__)
-    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--out", type=Path, help="write here instead of stdout")
     args = ap.parse_args(argv)
     rows = open_feedback(args.data_dir).export_candidates()
@@ -139,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=Path, help="another question file (overrides --split)")
     ap.add_argument("--models", default=f"{GEMMA_MODEL},{E5_MODEL}",
                     help="comma-separated models to compare (default: EmbeddingGemma and e5-small)")
-    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
-    ap.add_argument("--corpus", type=Path, default=Path("corpus"))
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=REPORTS)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

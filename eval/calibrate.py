@@ -23,6 +23,7 @@ import numpy as np
 from eval.abstention_fit import FitConfig, fit_procedure, nested_cv
 from eval.questions import Question, load_questions
 from index.config import DEFAULT_MODEL
+from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from qa.calibration import Calibration, calibration_path, save_calibration
 from qa.pipeline import QA, QAConfig
 from qa.rank import FusionConfig
@@ -51,8 +52,8 @@ def by_miss_kind(questions: list[Question], refused: np.ndarray) -> dict[str, fl
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
-    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
-    ap.add_argument("--corpus", type=Path, default=Path("corpus"))
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--max-wrong", type=float, default=FitConfig().max_wrong,
                     help="share of answerable dev questions the 'answer' threshold may refuse")
     ap.add_argument("--repeats", type=int, default=3, help="shuffles of the outer cross-validation")

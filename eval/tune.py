@@ -23,6 +23,7 @@ from eval.metrics import average, score_question
 from eval.questions import load_questions
 from eval.run import spans
 from index.config import DEFAULT_MODEL, GEMMA_MODEL, IndexConfig
+from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from index.store import LoadedIndex, embed_passages
 from qa.calibration import Calibration, calibration_path, save_calibration
 from qa.rank import FusionConfig, fuse, top_rows
@@ -154,8 +155,8 @@ def evaluate(variants: tuple[Variant, ...], scored: list[Scored], index: LoadedI
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.tune", description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=DEFAULT_MODEL)
-    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"))
-    ap.add_argument("--corpus", type=Path, default=Path("corpus"))
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--write", action="store_true", help="store the best variant's fusion in the model's calibration")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

@@ -14,7 +14,6 @@ from qa.pipeline import QA, QAConfig
 log = logging.getLogger(__name__)
 
 
-
 def calibration_for(model_name: str, model_id: str, corpus_dir: Path, path: Path | None = None) -> Loaded:
     """The model's calibration (qa/calibration/<model>.json unless `path`), warning logged."""
     loaded = load_calibration(path or calibration_path(model_name), model_id, corpus_sha256(corpus_dir))

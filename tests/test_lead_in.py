@@ -104,3 +104,13 @@ def test_lead_in_in_index_rows_batch_cards_and_source_view() -> None:
     assert f'<tr class="nf-einleitung"><th scope="row">{lead.start_line}</th>' in card
     no_lead = next(q for q in _pledges() if q.lead_in_at is None)
     assert "lead_in" not in hit_to_json(Hit(no_lead, 1.0))
+
+
+def test_cli_shows_the_lead_in_lines() -> None:
+    from qa.__main__ import format_answer
+    from qa.types import Answer
+
+    p = next(p for p in _pledges() if p.lead_in_at and p.lead_in_at.end_line + 1 < p.primary.start_line)
+    out = format_answer(Answer("Frage", (Hit(p, 1.0),), False, "", used=(Hit(p, 1.0),)))
+    assert f"→ {p.primary.source}, Z. {p.lead_in_at.start_line}" in out
+    assert f", {p.primary.start_line}" in out

