@@ -42,7 +42,7 @@ def test_cli_commands_report_a_missing_corpus(tmp_path: Path, capsys) -> None:
     assert index_main(["build", *_flags(tmp_path)]) == 2
     assert "Kein Korpus unter" in capsys.readouterr().err
     assert index_main(["info", *_flags(tmp_path)]) == 1  # no index there either
-    assert "no usable index" in capsys.readouterr().err
+    assert "no usable index" in capsys.readouterr().out
 
 
 def test_cli_commands_report_a_missing_model(tmp_path: Path, capsys) -> None:

@@ -40,8 +40,8 @@ def test_each_command_reaches_its_main(tmp_path: Path, capsys) -> None:
     assert "Kein Korpus unter" in capsys.readouterr().err
     assert main(["build", *missing]) == 2
     assert "Kein Korpus unter" in capsys.readouterr().err
-    assert main(["info", "--data-dir", str(tmp_path / "d")]) == 1
-    assert "no usable index" in capsys.readouterr().err
+    assert main(["info", "--json", "--model", "fake", "--data-dir", str(tmp_path / "d")]) == 1
+    assert json.loads(capsys.readouterr().out)["status"].startswith("no usable index")
     with pytest.raises(SystemExit, match="Fehler: Kein Korpus unter"):
         main(["serve", *missing])
     with pytest.raises(SystemExit) as done:

@@ -74,3 +74,10 @@ def test_info_checks_freshness_as_build_does(built, capsys, monkeypatch, tmp_pat
     # changed code: stale, although the manifest agrees with itself
     _pretend_the_code_changed(monkeypatch)
     assert _info(data, corpus, capsys)["status"].startswith("stale: the parsing or analysing code changed")
+
+
+def test_info_with_a_missing_corpus_is_a_clear_error(built, capsys, tmp_path) -> None:
+    _, data = built
+    assert index_main(["info", "--model", "fake", "--data-dir", str(data), "--corpus", str(tmp_path / "kein")]) == 2
+    err = capsys.readouterr().err
+    assert "Kein Korpus unter" in err and "Traceback" not in err
