@@ -33,7 +33,7 @@ def corpus_sha256(corpus_dir: Path) -> str:
 
 # The modules whose behaviour decides the passages and their lexical tokens: a change to any
 # of them makes an index stale, so a fixed parser or analyser never serves old spans.
-INDEX_CODE = ("analyse.py", "lexical.py", "numbering.py", "parse.py", "pledge.py", "sections.py",
+INDEX_CODE = ("analyse.py", "defaults.py", "lexical.py", "numbering.py", "parse.py", "pledge.py", "sections.py",
               "serialise.py", "text.py", "twins.py")
 _INDEX_PACKAGE = Path(__file__).resolve().parent
 
