@@ -20,9 +20,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.bench import percentile
+from eval.stats import percentile
 from eval.questions import load_questions
 from index.config import GEMMA_MODEL
+from index.defaults import DEFAULT_DATA
 from index.resolve import ModelNotAvailableError, resolve_model
 
 log = logging.getLogger("eval.encoder_curve")
@@ -116,7 +117,7 @@ def markdown(points: list[CurvePoint]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.encoder_curve", description=__doc__.splitlines()[0])
     ap.add_argument("--model", default=GEMMA_MODEL, help="model name as for the app, or a local folder")
-    ap.add_argument("--data-dir", type=Path, default=Path(".nachgefragt"), help="where the app keeps its models")
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA, help="where the app keeps its models")
     ap.add_argument("--sizes", default="1,2,4,8,16,32")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--dtypes", default="bfloat16,float32")
