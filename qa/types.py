@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.pledge import Pledge
+from qa.spell import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,9 @@ class Answer:
     "nothing" (abstained is true for both of the latter). confidence: the abstention model's
     P(answerable), None without a model. error: the question could not be handled (empty, too
     long, not text).
+    corrected: the question as searched after spelling corrections ("" when searched as
+    asked); `corrections` lists each changed word. language: the detected language of the
+    question ("de", "en", "tr", "ar", "pl", "ru"; "" when unsure).
     """
 
     question: str
@@ -35,3 +39,6 @@ class Answer:
     error: str = ""
     outcome: str = "answer"
     confidence: float | None = None
+    corrected: str = ""
+    corrections: tuple[Change, ...] = ()
+    language: str = ""

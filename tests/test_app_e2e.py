@@ -62,7 +62,7 @@ def make_app(fake_index, tmp: Path, abstain: bool):  # type: ignore[no-untyped-d
 
     qa = QA(fake_index, FakeEmbedder(), QAConfig(abstention=always_abstain() if abstain else None))
     store = open_feedback(tmp)
-    return app.build_demo(qa, store, load_sources(ROOT / "corpus"), export_dir=tmp / "exports"), store
+    return app.build_demo(qa, store, load_sources(ROOT / "corpus")), store
 
 
 @pytest.fixture(scope="module")
