@@ -35,17 +35,17 @@ _PAGE_JS = """
   new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(fix)))
     .observe(document.body, {childList: true, subtree: true});
   // No tab stop on plain containers (Gradio gives some tabindex without a role).
-  const untab = () => document.querySelectorAll('.gradio-container [tabindex="0"]:not(button):not(a):not(input)'
+  // Chromium makes scrolling boxes tab stops: the open chapter list would take the focus and
+  // vanish with it (focus lands on the page body). The list is reached with the arrow keys.
+  const untab = () => {
+    document.querySelectorAll('.gradio-container [tabindex="0"]:not(button):not(a):not(input)'
       + ':not(textarea):not(select):not(summary):not([role])').forEach((el) => el.removeAttribute('tabindex'));
+    document.querySelectorAll('[role="listbox"]:not([tabindex])').forEach((el) => { el.tabIndex = -1; });
+  };
   untab();
   new MutationObserver(untab).observe(document.body, {childList: true, subtree: true});
-  // The chapter list: closes when focus leaves it; typing a chapter's first letters picks it.
+  // Typing a chapter's first letters picks it (as in a native select).
   let typed = '', typedAt = 0;
-  document.addEventListener('focusout', (ev) => {
-    const box = ev.target.closest && ev.target.closest('#nf-kapitel, #nf-thema-kapitel, #nf-thema-abschnitt, #nf-sprache');
-    if (!box || (ev.relatedTarget && box.contains(ev.relatedTarget))) return;
-    ev.target.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));
-  }, true);
   document.addEventListener('keydown', (ev) => {
     const box = ev.target.closest && ev.target.closest('#nf-kapitel, #nf-thema-kapitel, #nf-thema-abschnitt');
     if (!box || ev.key.length !== 1 || ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -53,13 +53,22 @@ _PAGE_JS = """
     typed = (now - typedAt < 900 ? typed : '') + ev.key.toLowerCase();
     typedAt = now;
     const input = box.querySelector('input');
-    if (input && !box.querySelector('[role="option"]')) input.dispatchEvent(new MouseEvent('mousedown', {bubbles: true}));
+    if (input && !box.querySelector('[role="option"]')) { input.blur(); input.focus(); }  // opens the list
     setTimeout(() => {
       const options = Array.from(box.querySelectorAll('[role="option"]'));
-      const hit = options.find((o) => (o.textContent || '').trim().toLowerCase().startsWith(typed));
-      if (hit) hit.dispatchEvent(new MouseEvent('mousedown', {bubbles: true}));
+      const name = (o) => (o.getAttribute('aria-label') || o.textContent || '').trim().toLowerCase();
+      let hit = options.find((o) => name(o).startsWith(typed));
+      if (!hit) { typed = ev.key.toLowerCase(); hit = options.find((o) => name(o).startsWith(typed)); }
+      if (!hit) return;
+      hit.dispatchEvent(new MouseEvent('mousedown', {bubbles: true}));
+      // Gradio drops the focus after a pick; keep it here (list closed) like a native select.
+      setTimeout(() => {
+        input.focus();
+        input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));
+      }, 0);
     }, 30);
     ev.preventDefault();
+    ev.stopImmediatePropagation();  // Gradio would filter the list by the shown label instead
   }, true);
 }
 """
@@ -162,6 +171,12 @@ AFTER_ANSWER_JS = """
     }
   } catch (e) { /* the page works without it */ }
   setTimeout(() => {
+    const pledge = document.querySelector('#nf-thema li.nf-fokus');
+    if (pledge && pledge.offsetParent !== null && !pledge.dataset.nfShown) {
+      pledge.dataset.nfShown = '1';
+      pledge.scrollIntoView({block: 'center'});
+      return;
+    }
     const area = document.querySelector('#nf-korrektur:not(:empty), #nf-status');
     const box = document.querySelector('#nf-antwort');
     if (!area || !box || box.offsetParent === null) return;

@@ -92,8 +92,8 @@ button.nf-kopieren:focus-visible { outline: 3px solid var(--color-accent); outli
 #nf-rueckmeldung:empty, #nf-rueckmeldung .prose:empty { display: none; }
 .nf-korrektur { margin: 0 0 .5rem; display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: center; }
 button.nf-original { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 4px 12px;
-  min-height: 36px; background: var(--button-secondary-background-fill); color: var(--body-text-color);
-  cursor: pointer; }
+  min-height: 36px; background: transparent; color: var(--link-text-color); font-weight: 400 !important;
+  font-size: .95rem; cursor: pointer; text-align: start; }
 button.nf-original:focus-visible { outline: 3px solid var(--color-accent); outline-offset: 2px; }
 .nf-nur-deutsch { margin: 0 0 .75rem; padding: 6px 10px; border-inline-start: 3px solid var(--color-accent);
   background: var(--block-background-fill); }
