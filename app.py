@@ -80,7 +80,7 @@ def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
 
     def view(question: object, chapter: object, s: Session, request: gr.Request | None) -> tuple[Any, ...]:
         s = h.answered(question, chapter, base_of(request), s)
-        return show(s, s.answer.question if s.notice and s.answer else None)
+        return show(s, h.cut(question)[0] if s.notice else None)
 
     def view_original(question: object, chapter: object, s: Session, request: gr.Request | None) -> tuple[Any, ...]:
         return show(h.answered(question, chapter, base_of(request), s, correct=False))
@@ -95,15 +95,18 @@ def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
         s = replace(s, lang=lang, chosen=asked in CATALOGUES)
         pledge = parse_pledge(params, h.outline.by_id)
         shared = parse_shared(params, h.chapters, h.max_chars)
-        tab, question, chapter = "fragen", gr.skip(), gr.skip()
+        question, chapter = gr.skip(), gr.skip()
         if pledge:
-            s, tab = h.pledge_session(pledge, s), "themen"
+            s = h.pledge_session(pledge, s)
         if shared is not None:
             question, chapter = shared.question, shared.chapter
             s = h.answered(shared.question, shared.chapter, base_of(request), s)
-        topic_chapter = chapter_of(s.section) if s.section else None
-        return (question, chapter, gr.Tabs(selected=tab), gr.Dropdown(value=topic_chapter),
-                gr.Dropdown(choices=h.sections_of(topic_chapter or ""), value=s.section or None), *show(s))
+        topics: tuple[Any, ...] = (gr.skip(), gr.skip(), gr.skip())  # the page may have moved on meanwhile
+        if pledge:
+            shown = chapter_of(s.section)
+            topics = (gr.Tabs(selected="themen"), gr.Dropdown(value=shown),
+                      gr.Dropdown(choices=h.sections_of(shown), value=s.section))
+        return (question, chapter, *topics, *show(s))
 
     def vote(s: Session, event: gr.EventData, request: gr.Request) -> str:
         # The page sends only {rank, vote, voter}; the pledge is looked up in this session's answer.
@@ -155,7 +158,7 @@ def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
                     topic_section = gr.Dropdown([], value=None, label=de.topics_section_label,
                                                 elem_id="nf-thema-abschnitt")
                 sheet_button = gr.Button(de.topics_print, elem_id="nf-thema-drucken", size="md")
-                topic_html = gr.HTML("", elem_id="nf-thema", js_on_load=scripts.FOCUS_JS)
+                topic_html = gr.HTML("", elem_id="nf-thema", js_on_load=None)
         note = gr.HTML("", elem_id="nf-rueckmeldung", js_on_load=scripts.STATUS_JS)
         footer = gr.HTML(f"<p>{esc(de.footer)}</p>", elem_id="nf-fusszeile", js_on_load=None)
         carrier = gr.Textbox("", visible=False, elem_id="nf-mitnahme")

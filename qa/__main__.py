@@ -13,6 +13,7 @@ from qa.batch import run_batch, to_line
 from qa.service import DEFAULT_CORPUS, DEFAULT_DATA, open_qa
 from qa.pipeline import Ask
 from qa.types import Answer
+from ui.wording import citations_words, doorstep_text
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,16 +42,20 @@ def format_answer(answer: Answer) -> str:
         if topics:
             lines.append("Nächstliegende Themen: " + "; ".join(topics))
     else:
-        lines.append(answer.text)
+        lines.append(doorstep_text(answer))
+    if answer.corrections:
+        changed = ", ".join(f"{c.corrected} (statt „{c.original}“)" for c in answer.corrections)
+        lines.append(f"Gesucht nach: {changed}")
     if answer.confidence is not None:
         lines.append(f"(Sicherheit, dass das Programm die Frage beantwortet: {answer.confidence:.0%})")
     lines.append("")
     for i, hit in enumerate(answer.hits, start=1):
         p = hit.pledge
-        where = "; ".join(c.label() for c in p.citations)
-        lines.append(f"{i}. [{hit.score:.3f}] {p.section}")
+        lines.append(f"{i}. {p.section}")
         lines.append(f"   {p.sentence}")
-        lines.append(f"   → {where}")
+        lines.append(f"   → {citations_words(p.citations)}")
+    if answer.hits:
+        lines += ["", "Reihenfolge: die passendste Stelle zuerst (nach Bedeutung und Wortlaut der Frage)."]
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ HEAD = '<script>document.documentElement.lang = "de";</script>'
 _PAGE_JS = """
 () => {
   document.documentElement.lang = document.documentElement.lang || 'de';
+  document.documentElement.dataset.nfReady = '1';  // for tests: the page scripts are in place
   const T = TEXTS;
   const here = () => T[document.documentElement.lang] || T.de;
   // Gradio's own English messages in toasts (a full queue, errors) in the page's language.
@@ -44,8 +45,16 @@ _PAGE_JS = """
   };
   untab();
   new MutationObserver(untab).observe(document.body, {childList: true, subtree: true});
-  // Typing a chapter's first letters picks it (as in a native select).
-  let typed = '', typedAt = 0;
+  // The chapter list closes when the focus leaves it (Gradio keeps it open over "Fragen"), and
+  // typing a chapter's first letters picks it (as in a native select).
+  const LISTS = '#nf-kapitel, #nf-thema-kapitel, #nf-thema-abschnitt, #nf-sprache';
+  let typed = '', typedAt = 0, reopening = false;
+  document.addEventListener('focusout', (ev) => {
+    const box = ev.target.closest && ev.target.closest(LISTS);
+    if (!box || reopening || (ev.relatedTarget && box.contains(ev.relatedTarget))) return;
+    const input = ev.target;
+    setTimeout(() => input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true})), 0);
+  }, true);
   document.addEventListener('keydown', (ev) => {
     const box = ev.target.closest && ev.target.closest('#nf-kapitel, #nf-thema-kapitel, #nf-thema-abschnitt');
     if (!box || ev.key.length !== 1 || ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -53,9 +62,13 @@ _PAGE_JS = """
     typed = (now - typedAt < 900 ? typed : '') + ev.key.toLowerCase();
     typedAt = now;
     const input = box.querySelector('input');
-    if (input && !box.querySelector('[role="option"]')) { input.blur(); input.focus(); }  // opens the list
-    setTimeout(() => {
+    if (input && !box.querySelector('[role="option"]')) {  // open the list
+      reopening = true; input.blur(); input.focus(); reopening = false;
+    }
+    let waited = 0;
+    const pick = () => {
       const options = Array.from(box.querySelectorAll('[role="option"]'));
+      if (!options.length && waited++ < 20) { setTimeout(pick, 25); return; }  // the list is opening
       const name = (o) => (o.getAttribute('aria-label') || o.textContent || '').trim().toLowerCase();
       let hit = options.find((o) => name(o).startsWith(typed));
       if (!hit) { typed = ev.key.toLowerCase(); hit = options.find((o) => name(o).startsWith(typed)); }
@@ -66,7 +79,8 @@ _PAGE_JS = """
         input.focus();
         input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));
       }, 0);
-    }, 30);
+    };
+    setTimeout(pick, 30);
     ev.preventDefault();
     ev.stopImmediatePropagation();  // Gradio would filter the list by the shown label instead
   }, true);
@@ -141,14 +155,6 @@ element.addEventListener('click', (ev) => {
 # js_on_load of status lines: a polite live region, so screen readers hear the outcome.
 STATUS_JS = "element.setAttribute('role', 'status'); element.setAttribute('aria-live', 'polite');"
 
-# js_on_load of the topic sheet: bring a permalinked pledge into view once it is shown.
-FOCUS_JS = """
-new MutationObserver(() => {
-  const target = element.querySelector('li.nf-fokus');
-  if (target && !target.dataset.nfShown) { target.dataset.nfShown = '1'; target.scrollIntoView({block: 'center'}); }
-}).observe(element, {childList: true, subtree: true});
-"""
-
 _SET_LANGUAGE = """
   document.documentElement.lang = lang || 'de';
   document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
@@ -170,13 +176,18 @@ AFTER_ANSWER_JS = """
       window.history.replaceState(null, '', url);
     }
   } catch (e) { /* the page works without it */ }
-  setTimeout(() => {
-    const pledge = document.querySelector('#nf-thema li.nf-fokus');
-    if (pledge && pledge.offsetParent !== null && !pledge.dataset.nfShown) {
+  const pledge = document.querySelector('#nf-thema li.nf-fokus:not([data-nf-shown])');
+  if (pledge) {  // a permalink: show its pledge once the topic tab is on screen
+    let tries = 0;
+    const reveal = () => {
+      if (pledge.offsetParent === null && tries++ < 30) { setTimeout(reveal, 100); return; }
       pledge.dataset.nfShown = '1';
-      pledge.scrollIntoView({block: 'center'});
-      return;
-    }
+      pledge.scrollIntoView({block: 'start'});
+    };
+    reveal();
+    return [];
+  }
+  setTimeout(() => {
     const area = document.querySelector('#nf-korrektur:not(:empty), #nf-status');
     const box = document.querySelector('#nf-antwort');
     if (!area || !box || box.offsetParent === null) return;

@@ -88,8 +88,10 @@ button.nf-kopieren { border: 1px solid var(--border-color-primary); border-radiu
 button.nf-kopieren:focus-visible { outline: 3px solid var(--color-accent); outline-offset: 2px; }
 .nf-kopiert { color: var(--body-text-color-subdued); }
 .nf-notiz { margin: 0; padding: 8px 12px; border-radius: 8px; }
-#nf-rueckmeldung { position: sticky; bottom: 8px; z-index: 20; }
-#nf-rueckmeldung:empty, #nf-rueckmeldung .prose:empty { display: none; }
+#nf-rueckmeldung { position: fixed !important; left: 50%; bottom: 12px; transform: translateX(-50%); z-index: 50;
+  width: min(36rem, calc(100vw - 24px)); pointer-events: none; border: 0 !important; background: transparent !important; }
+#nf-rueckmeldung .nf-notiz { box-shadow: 0 2px 10px rgba(0, 0, 0, .2); animation: nf-ausblenden 7s forwards; }
+@keyframes nf-ausblenden { 0%, 85% { opacity: 1; } 100% { opacity: 0; visibility: hidden; } }
 .nf-korrektur { margin: 0 0 .5rem; display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: center; }
 button.nf-original { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 4px 12px;
   min-height: 36px; background: transparent; color: var(--link-text-color); font-weight: 400 !important;
@@ -99,13 +101,19 @@ button.nf-original:focus-visible { outline: 3px solid var(--color-accent); outli
   background: var(--block-background-fill); }
 .nf-permalink { margin: .25rem 0 0 !important; font-size: .9rem; }
 li.nf-fokus { border-color: var(--color-accent) !important; box-shadow: 0 0 0 2px var(--color-accent-soft); }
-#nf-kopfzeile { align-items: flex-start; }
+#nf-kopfzeile { align-items: flex-start; flex-wrap: wrap !important; }
+#nf-kopf { flex: 1 1 18rem !important; min-width: 0 !important; }
+/* Gradio writes dir="ltr" on every block; on an Arabic page the blocks read right to left
+   (the programme's German keeps its own dir="ltr"). */
+html[dir="rtl"] .gradio-container .block, html[dir="rtl"] .gradio-container .form { direction: rtl; }
+html[dir="rtl"] .gradio-container textarea, html[dir="rtl"] .gradio-container input { direction: rtl; }
 [dir="rtl"] table.nf-zeilen th { text-align: right; }
 [dir="rtl"] ul.nf-haustuer-saetze { margin: .25rem 1.25rem .5rem 0 !important; }
-.nf-ok { background: var(--color-accent-soft); }
+.nf-ok { background: #dcfce7; color: #14532d; border: 1px solid #86efac; }
 .nf-warnung { background: #fffaeb; color: #7a2e0e; border: 1px solid #fec84b; }
 #nf-fusszeile { color: var(--body-text-color-subdued); font-size: .85rem; }
 @media (max-width: 600px) {
+  #nf-sprache { flex: 1 1 100% !important; }
   #nf-beispiele .gallery, #nf-beispiele [class*="gallery"] { display: flex !important; flex-direction: column;
     gap: 6px; }
   #nf-beispiele button { width: 100% !important; max-width: none !important; text-align: start; }
