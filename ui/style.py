@@ -106,7 +106,10 @@ li.nf-fokus { border-color: var(--color-accent) !important; box-shadow: 0 0 0 2p
 /* Gradio writes dir="ltr" on every block; on an Arabic page the blocks read right to left
    (the programme's German keeps its own dir="ltr"). */
 html[dir="rtl"] .gradio-container .block, html[dir="rtl"] .gradio-container .form { direction: rtl; }
-html[dir="rtl"] .gradio-container textarea, html[dir="rtl"] .gradio-container input { direction: rtl; }
+html[dir="rtl"] .gradio-container textarea { direction: rtl; }
+html[dir="rtl"] .gradio-container .wrap-inner { direction: ltr; }
+html[dir="rtl"] .gradio-container input[role="combobox"] { text-align: right; }
+html[dir="rtl"] #nf-beispiele button { direction: ltr; text-align: left; }
 [dir="rtl"] table.nf-zeilen th { text-align: right; }
 [dir="rtl"] ul.nf-haustuer-saetze { margin: .25rem 1.25rem .5rem 0 !important; }
 .nf-ok { background: #dcfce7; color: #14532d; border: 1px solid #86efac; }
