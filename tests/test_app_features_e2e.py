@@ -20,6 +20,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
 
 TYPO = "Was habt ihr mit dem Flughafn vor?"
+ROOT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CARD = "#nf-ergebnisse li.nf-karte"
 
 
@@ -71,6 +72,7 @@ def test_turkish_question_turns_the_page_turkish(servers, any_page) -> None:
     assert "Program yalnızca Almanca mevcuttur" in pg.locator("#nf-ergebnisse").inner_text()
     assert pg.locator(f"{CARD} .nf-satz").first.get_attribute("lang") == "de"  # pledges stay German
     assert "Sonuç 1" in pg.locator(CARD).first.inner_text()
+    assert pg.get_by_text("Use via API").count() == 0  # Gradio's English footer link is gone
     shot(pg, f"{pg.nf_name}-turkish.png", full_page=False)
     # The switch goes back to German, and then a Turkish question no longer changes it.
     pg.get_by_label("Sayfa dili").click()
@@ -226,3 +228,52 @@ def test_long_paste_is_cut_and_said(servers, page) -> None:
     assert "länger als 1000 Zeichen" in notice.inner_text()
     assert pg.get_by_label("Ihre Frage").input_value() == ("Flughafen " * 500)[:1000]
     pg.locator(CARD).first.wait_for()
+
+
+def test_a_full_queue_is_said_in_german(fake_index, browser, tmp_path: Path) -> None:
+    import time
+
+    from fakes import FakeEmbedder
+
+    import app
+    from browsing import serve
+    from qa.pipeline import QA
+    from ui.config import AppConfig
+    from ui.source import load_sources
+
+    class SlowQA(QA):
+        def ask(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(3.0)
+            return super().ask(*args, **kwargs)
+
+    from ui.feedback import open_feedback
+
+    demo = app.build_demo(SlowQA(fake_index, FakeEmbedder()), open_feedback(tmp_path), load_sources(ROOT_CORPUS),
+                          AppConfig(concurrency=1, queue_size=1))
+    url = serve(demo)
+    context = browser.new_context(viewport=DESKTOP, locale="de-DE")
+    try:
+        pages = [context.new_page() for _ in range(4)]
+        for pg in pages:
+            pg.set_default_timeout(TIMEOUT_MS)
+            pg.goto(url)
+            pg.wait_for_function("() => document.documentElement.dataset.nfReady === '1'")
+        for pg in pages:
+            ask(pg, "Flughafen")
+        busy: list = []
+        for _ in range(40):  # the refusals come within a few seconds
+            busy = [pg for pg in pages if pg.locator(".toast-body").count()]
+            if busy:
+                break
+            pages[0].wait_for_timeout(250)
+        assert busy, "with one worker and one place in the queue, someone must be told to wait"
+        text = busy[0].locator(".toast-body").first.inner_text()
+        busy[0].wait_for_timeout(800)  # the toast slides in
+        shot(busy[0], "desktop-queue-full.png", full_page=False)
+        assert busy[0].get_by_text("Fehler", exact=True).filter(visible=True).count() == 0
+        assert "Gerade sind sehr viele Anfragen – bitte gleich noch einmal." in text, text
+        assert "Einen Moment, bitte" in text, text
+        assert not re.search(r"queue is full|currently busy|\bError\b", text, re.IGNORECASE), text
+    finally:
+        context.close()
+        demo.close()

@@ -166,3 +166,14 @@ def test_one_config_for_flags_build_demo_and_tests() -> None:
     assert (flags.host, flags.port, flags.top_k) == ("127.0.0.1", 7860, 5)
     with pytest.raises(Exception):
         defaults.port = 1  # type: ignore[misc]
+
+
+def test_cli_cites_as_the_page_does_and_says_what_the_order_means(fake_qa) -> None:
+    from qa.__main__ import format_answer
+
+    text = format_answer(fake_qa.ask("Ehrenamtsfonds weiter aufstocken", top_k=2))
+    assert "Wahlprogramm 2025, Z. 3679; Antrag „Gleichberechtigung und Engagement“, Z. 252" in text
+    assert "wahlprogramm-2025, Z." not in text and not re.search(r"\[\d\.\d{3}\]", text)  # no raw score
+    assert "die passendste Stelle zuerst" in text
+    typo = format_answer(fake_qa.ask("Was habt ihr mit dem Flughafn vor?", top_k=2))
+    assert "Gesucht nach: Flughafen (statt „Flughafn“)" in typo

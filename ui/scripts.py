@@ -23,18 +23,17 @@ _PAGE_JS = """
   const busy = /currently busy|queue is full|too many requests/i;
   const fix = (node) => {
     if (!(node instanceof HTMLElement)) return;
-    node.querySelectorAll('[class*="toast"]').forEach((el) => {
-      el.querySelectorAll('*').forEach((child) => {
-        if (child.children.length) return;
-        const text = child.textContent || '';
-        if (busy.test(text)) child.textContent = here().queue_full;
-        else if (/^\\s*Error\\s*$/.test(text)) child.textContent = here().error;
-        else if (/^\\s*Warning\\s*$/.test(text)) child.textContent = here().warning;
+    node.querySelectorAll('[class*="toast-body"]').forEach((toast) => {
+      const leaves = Array.from(toast.querySelectorAll('*')).filter((c) => !c.children.length);
+      if (!leaves.some((c) => busy.test(c.textContent || ''))) return;
+      leaves.forEach((c) => {
+        if (busy.test(c.textContent || '')) c.textContent = here().queue_full;
+        else if (/^\\s*(Error|Fehler)\\s*$/i.test(c.textContent || '')) c.textContent = here().busy_title;
       });
     });
   };
-  new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(fix)))
-    .observe(document.body, {childList: true, subtree: true});
+  new MutationObserver(() => fix(document.body))
+    .observe(document.body, {childList: true, subtree: true, characterData: true});
   // No tab stop on plain containers (Gradio gives some tabindex without a role).
   // Chromium makes scrolling boxes tab stops: the open chapter list would take the focus and
   // vanish with it (focus lands on the page body). The list is reached with the arrow keys.
@@ -90,8 +89,7 @@ _PAGE_JS = """
 
 def page_js() -> str:
     """The page-load script with the translated Gradio messages of every language."""
-    texts = {code: {"queue_full": t.queue_full, "error": t.error_heading, "warning": t.error_heading}
-             for code, t in CATALOGUES.items()}
+    texts = {code: {"queue_full": t.queue_full, "busy_title": t.busy_title} for code, t in CATALOGUES.items()}
     return _PAGE_JS.replace("TEXTS", json.dumps(texts, ensure_ascii=False))
 
 

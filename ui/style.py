@@ -114,6 +114,10 @@ html[dir="rtl"] #nf-beispiele button { direction: ltr; text-align: left; }
 [dir="rtl"] ul.nf-haustuer-saetze { margin: .25rem 1.25rem .5rem 0 !important; }
 .nf-ok { background: #dcfce7; color: #14532d; border: 1px solid #86efac; }
 .nf-warnung { background: #fffaeb; color: #7a2e0e; border: 1px solid #fec84b; }
+/* Our handlers never raise (errors show in the page's own box); a refused request (full queue)
+   is said once in a toast, not with a red badge on every component. */
+.gradio-container [data-testid="status-tracker"] .error,
+.gradio-container [data-testid="status-tracker"] .clear-status { display: none !important; }
 #nf-fusszeile { color: var(--body-text-color-subdued); font-size: .85rem; }
 @media (max-width: 600px) {
   #nf-sprache { flex: 1 1 100% !important; }

@@ -67,6 +67,7 @@ class Texts:
     feedback_stale: str
     error_heading: str
     error_internal: str
+    busy_title: str  # title of the "too many requests" message
     queue_full: str
     too_long: str  # "{n}" = limit: the paste was cut
     searched_for: str  # "Gesucht nach: {corrected}"

@@ -56,6 +56,7 @@ TEXTS = Texts(
     feedback_stale="Diese Rückmeldung passt nicht zur aktuellen Antwort. Bitte erneut fragen.",
     error_heading="Eingabe prüfen",
     error_internal="Bei der Suche ist ein Fehler aufgetreten. Bitte versuchen Sie es noch einmal.",
+    busy_title="Einen Moment, bitte",
     queue_full="Gerade sind sehr viele Anfragen – bitte gleich noch einmal.",
     too_long="Ihr Text war länger als {n} Zeichen und wurde nach {n} Zeichen abgeschnitten.",
     searched_for="Gesucht nach: {corrected}",

@@ -56,6 +56,7 @@ TEXTS = Texts(
     feedback_stale="This feedback does not match the current answer. Please ask again.",
     error_heading="Please check your input",
     error_internal="Something went wrong during the search. Please try again.",
+    busy_title="One moment, please",
     queue_full="There are very many requests right now – please try again in a moment.",
     too_long="Your text was longer than {n} characters and was cut after {n} characters.",
     searched_for="Searched for: {corrected}",

@@ -56,6 +56,7 @@ TEXTS = Texts(
     feedback_stale="Ta opinia nie pasuje do bieżącej odpowiedzi. Zapytaj ponownie.",
     error_heading="Sprawdź wpisany tekst",
     error_internal="Podczas wyszukiwania wystąpił błąd. Spróbuj ponownie.",
+    busy_title="Chwileczkę",
     queue_full="W tej chwili jest bardzo dużo zapytań – spróbuj ponownie za chwilę.",
     too_long="Twój tekst był dłuższy niż {n} znaków i został ucięty po {n} znakach.",
     searched_for="Wyszukano: {corrected}",

@@ -56,6 +56,7 @@ TEXTS = Texts(
     feedback_stale="Bu geri bildirim mevcut cevaba uymuyor. Lütfen yeniden sorun.",
     error_heading="Girişinizi kontrol edin",
     error_internal="Arama sırasında bir hata oluştu. Lütfen tekrar deneyin.",
+    busy_title="Lütfen biraz bekleyin",
     queue_full="Şu anda çok fazla istek var – lütfen birazdan tekrar deneyin.",
     too_long="Metniniz {n} karakterden uzundu ve {n}. karakterden sonra kesildi.",
     searched_for="Aranan: {corrected}",
