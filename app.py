@@ -43,11 +43,17 @@ def header_html(t: Texts) -> str:
     return f"<h1>{esc(texts.APP_TITLE)}</h1><p>{esc(t.tagline)}</p>"
 
 
+def footer_html(t: Texts, notices: tuple[str, ...] = ()) -> str:
+    """The footer, with what people should know about this setup (e.g. a model fallback)."""
+    return f"<p>{esc(t.footer)}</p>" + "".join(f'<p class="nf-hinweis">{esc(n)}</p>' for n in notices)
+
+
 def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
                config: AppConfig = AppConfig()) -> gr.Blocks:
     """The whole UI over one pipeline. `sources` maps source id → numbered lines (ui.source)."""
     h = Handlers(qa, feedback, sources, config)
     de = texts_for("de")
+    notices = tuple(str(n) for n in getattr(qa, "notices", ()))
 
     def chapter_choices(t: Texts) -> list[tuple[str, str]]:
         return [(t.all_chapters, ""), *[(c, c) for c in h.chapters]]
@@ -63,7 +69,7 @@ def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
             gr.Tab(label=t.tab_topics), gr.Button(t.export_markdown), gr.Button(t.export_html),
             gr.Button(t.print_button), gr.Dropdown(label=t.topics_chapter_label),
             gr.Dropdown(label=t.topics_section_label), gr.Button(t.topics_print),
-            gr.HTML(f"<p>{esc(t.footer)}</p>"), h.topic_view(s), s,
+            gr.HTML(footer_html(t, notices)), h.topic_view(s), s,
         )
 
     def answer_outputs(s: Session) -> tuple[Any, ...]:
@@ -160,7 +166,7 @@ def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
                 sheet_button = gr.Button(de.topics_print, elem_id="nf-thema-drucken", size="md")
                 topic_html = gr.HTML("", elem_id="nf-thema", js_on_load=None)
         note = gr.HTML("", elem_id="nf-rueckmeldung", js_on_load=scripts.STATUS_JS)
-        footer = gr.HTML(f"<p>{esc(de.footer)}</p>", elem_id="nf-fusszeile", js_on_load=None)
+        footer = gr.HTML(footer_html(de, notices), elem_id="nf-fusszeile", js_on_load=None)
         carrier = gr.Textbox("", visible=False, elem_id="nf-mitnahme")
         state = gr.State(Session())
 
