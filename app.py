@@ -183,7 +183,9 @@ def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
         correction.click(view_original, inputs=[question, chapter, state], **common).then(**after)
         lang_choice.input(relabel, inputs=[lang_choice, state], **common).then(
             None, inputs=[lang_choice], js=scripts.LANGUAGE_JS)
-        results.click(vote, inputs=[state], outputs=[note], show_progress="hidden", api_visibility="private")
+        # always_last: a quick change of mind is stored as the last click, never dropped.
+        results.click(vote, inputs=[state], outputs=[note], show_progress="hidden", api_visibility="private",
+                      trigger_mode="always_last")
         topic_chapter.input(pick_chapter, inputs=[topic_chapter, state], outputs=[topic_section, topic_html, state],
                             api_visibility="private")
         topic_section.input(pick_section, inputs=[topic_section, state], outputs=[topic_html, state],
