@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from ui import scripts, style, texts  # noqa: E402
-from ui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig, parse_args  # noqa: E402
+from ui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig, parse_args, start_message  # noqa: E402
 from ui.feedback import FeedbackStore, open_feedback  # noqa: E402
 from ui.handlers import Handlers  # noqa: E402
 from ui.i18n import CATALOGUES, Texts, from_accept_language, texts_for  # noqa: E402
@@ -219,11 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     from qa.service import open_qa
     from ui.source import load_sources
 
-    from index.config import index_name_for
-
-    first = not (config.data_dir / index_name_for(config.model) / "manifest.json").exists()
-    log.info("opening model %s and index in %s%s", config.model, config.data_dir,
-             " (first start: building the index takes a few minutes)" if first else "")
+    log.info("%s", start_message(config))
     qa = open_qa(config.corpus, config.data_dir, config.model)
     # One torch thread per question: with Gradio's event loop in the same process, more
     # threads only contend (docs/reliability.md: 52 → 35 ms CPU per question, up to 1.9× throughput).

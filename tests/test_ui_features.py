@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from qa.types import Answer
-from ui.config import AppConfig, parse_args
+from ui.config import AppConfig, parse_args, start_message
 from ui.feedback import open_feedback
 from ui.handlers import Handlers
 from ui.i18n import CATALOGUES, Texts, from_accept_language, texts_for
@@ -177,3 +177,13 @@ def test_cli_cites_as_the_page_does_and_says_what_the_order_means(fake_qa) -> No
     assert "die passendste Stelle zuerst" in text
     typo = format_answer(fake_qa.ask("Was habt ihr mit dem Flughafn vor?", top_k=2))
     assert "Gesucht nach: Flughafen (statt „Flughafn“)" in typo
+
+
+def test_start_message_mentions_building_only_on_a_first_start(tmp_path: Path) -> None:
+    from index.config import index_name_for
+
+    config = AppConfig(data_dir=tmp_path, model="some/model")
+    assert "first start" in start_message(config)
+    (tmp_path / index_name_for("some/model")).mkdir(parents=True)
+    (tmp_path / index_name_for("some/model") / "manifest.json").write_text("{}")
+    assert "first start" not in start_message(config) and "some/model" in start_message(config)

@@ -55,3 +55,12 @@ def parse_args(argv: list[str] | None = None) -> AppConfig:
     a = parser.parse_args(argv)
     return AppConfig(host=a.host, port=a.port, model=a.model, data_dir=a.data_dir, corpus=a.corpus,
                      concurrency=a.concurrency, queue_size=a.queue_size, log_level=a.log_level)
+
+
+def start_message(config: AppConfig) -> str:
+    """The log line at start; it mentions building the index only when there is none yet."""
+    from index.config import index_name_for
+
+    first = not (config.data_dir / index_name_for(config.model) / "manifest.json").exists()
+    note = " (first start: building the index takes a few minutes)" if first else ""
+    return f"opening model {config.model} and index in {config.data_dir}{note}"

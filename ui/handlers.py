@@ -21,7 +21,7 @@ from ui.render import (render_answer, render_correction, render_doorstep, render
                        render_status)
 from ui.session import Session, page_language, voter_id
 from ui.share import share_url
-from ui.topics import Outline, chapter_of, render_section, section_title, sheet_html
+from ui.topics import Outline, render_section, section_title, sheet_html
 
 if TYPE_CHECKING:
     from qa.pipeline import QA
@@ -150,6 +150,3 @@ class Handlers:
         page = html_export(answer, s.chapter, now, s.link, t)
         return json.dumps({"name": export_filename(answer.question, now, "html"), "mime": "text/html",
                            "text": page, "print": kind == "print"})
-
-    def chapter_of_section(self, section: str) -> str:
-        return chapter_of(section) if section else ""
