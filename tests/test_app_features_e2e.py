@@ -39,9 +39,10 @@ def any_page(request, browser):  # type: ignore[no-untyped-def]
 
 
 def wait_in_view(pg, selector: str) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the element's top is on screen (the page scrolls smoothly)."""
+    """Wait until the element's top is in the upper two thirds of the screen (the page scrolls smoothly)."""
     pg.wait_for_function("(s) => { const r = document.querySelector(s).getBoundingClientRect();"
-                         " return r.top >= 0 && r.top < window.innerHeight; }", arg=selector)
+                         " return r.top >= 0 && r.top < window.innerHeight * 0.65; }", arg=selector)
+    pg.wait_for_timeout(400)  # let a smooth scroll finish before a screenshot
 
 
 def test_typo_notice_and_the_way_back(servers, any_page) -> None:
