@@ -117,7 +117,7 @@ html[dir="rtl"] #nf-beispiele button { direction: ltr; text-align: left; }
 /* Our handlers never raise (errors show in the page's own box); a refused request (full queue)
    is said once in a toast, not with a red badge on every component. */
 .gradio-container [data-testid="status-tracker"] .error,
-.gradio-container [data-testid="status-tracker"] .clear-status { display: none !important; }
+.gradio-container [data-testid="status-tracker"] .clear-status, .gradio-container .wrap .error { display: none !important; }
 #nf-fusszeile { color: var(--body-text-color-subdued); font-size: .85rem; }
 @media (max-width: 600px) {
   #nf-sprache { flex: 1 1 100% !important; }
