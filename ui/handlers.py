@@ -47,6 +47,16 @@ class Handlers:
         self.outline = Outline.of(index.pledges if index is not None else ())
         manifest = getattr(index, "manifest", None)
         self.model = str(manifest.get("model", "")) if isinstance(manifest, dict) else ""
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """Load the language model and build the spelling corrector now, at start, so the first
+        person to ask does not wait for them (a second or two; more on a busy machine)."""
+        from qa.language import detect_language
+
+        detect_language("Was passiert mit dem Flughafen?")
+        if getattr(getattr(self.qa, "config", None), "spelling", False) and hasattr(self.qa, "speller"):
+            self.qa.speller  # noqa: B018 (built on first access)
 
     # --- asking -------------------------------------------------------------------------
     def chapter_of(self, value: object) -> str:
