@@ -1,8 +1,9 @@
 """Nachgefragt in the browser: ask the programme, read the pledges, check them in the source.
 
-`build_demo(qa, feedback, sources)` wires the UI to one QA pipeline; `main()` reads flags
-and environment, opens the model and index (building the index if needed) and launches on
-127.0.0.1 by default. Importing this module loads no model.
+`build_demo(qa, feedback, sources, config)` lays out the page over one QA pipeline (the
+behaviour is in ui/handlers.py); `main()` reads flags and environment into an `AppConfig`,
+opens the model and index (building the index if needed) and launches on 127.0.0.1 by
+default. Importing this module loads no model.
 
     python app.py [--host 127.0.0.1] [--port 7860] [--model …] [--data-dir .nachgefragt] [--corpus corpus]
 
@@ -15,151 +16,188 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
 
-import argparse  # noqa: E402
 import logging  # noqa: E402
-import tempfile  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
-from pathlib import Path  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
-from qa.types import Answer  # noqa: E402
-from qa.validate import QuestionError, clean_top_k  # noqa: E402
-from ui import style, texts  # noqa: E402
-from ui.export import write_exports  # noqa: E402
-from ui.feedback import VOTES, FeedbackStore, open_feedback  # noqa: E402
-from ui.payload import answer_payload  # noqa: E402
-from ui.render import (esc, render_answer, render_doorstep, render_error, render_note,  # noqa: E402
-                       render_share, render_status)
-from ui.share import page_base, parse_shared, share_url  # noqa: E402
+from ui import scripts, style, texts  # noqa: E402
+from ui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig, parse_args, start_message  # noqa: E402
+from ui.feedback import FeedbackStore, open_feedback  # noqa: E402
+from ui.handlers import Handlers  # noqa: E402
+from ui.i18n import CATALOGUES, Texts, from_accept_language, texts_for  # noqa: E402
+from ui.render import esc  # noqa: E402
+from ui.session import Session, voter_id  # noqa: E402
+from ui.share import LANGUAGE_PARAM, page_base, parse_pledge, parse_shared  # noqa: E402
+from ui.topics import chapter_of  # noqa: E402
 
 if TYPE_CHECKING:
     from qa.pipeline import QA
 
 log = logging.getLogger("nachgefragt.app")
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
-TOP_K = 5
-MAX_API_TOP_K = 20
+__all__ = ["AppConfig", "DEFAULT_HOST", "DEFAULT_PORT", "build_demo", "launch", "main", "parse_args"]
 
 
-def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]], *,
-               export_dir: Path | None = None, concurrency: int = 4, queue_size: int = 32) -> gr.Blocks:
+def header_html(t: Texts) -> str:
+    return f"<h1>{esc(texts.APP_TITLE)}</h1><p>{esc(t.tagline)}</p>"
+
+
+def footer_html(t: Texts, notices: tuple[str, ...] = ()) -> str:
+    """The footer, with what people should know about this setup (e.g. a model fallback)."""
+    return f"<p>{esc(t.footer)}</p>" + "".join(f'<p class="nf-hinweis">{esc(n)}</p>' for n in notices)
+
+
+def build_demo(qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]],
+               config: AppConfig = AppConfig()) -> gr.Blocks:
     """The whole UI over one pipeline. `sources` maps source id → numbered lines (ui.source)."""
-    chapters = list(qa.chapters)
-    max_chars = qa.config.limits.max_chars
-    exports = export_dir or Path(tempfile.mkdtemp(prefix="nachgefragt-export-"))
+    h = Handlers(qa, feedback, sources, config)
+    de = texts_for("de")
+    notices = tuple(str(n) for n in getattr(qa, "notices", ()))
 
-    def run(question: object, chapter: str) -> Answer:
-        try:
-            return qa.ask(question, top_k=TOP_K, chapter=chapter or None)
-        except Exception:  # a bug must not leave people with a hung page
-            log.exception("ask failed")
-            return Answer(question="", hits=(), abstained=True, text="", error=texts.ERROR_INTERNAL)
+    def chapter_choices(t: Texts) -> list[tuple[str, str]]:
+        return [(t.all_chapters, ""), *[(c, c) for c in h.chapters]]
 
-    def chapter_of(label: object) -> str:
-        return label if isinstance(label, str) and label in chapters else ""
-
-    def view(question: object, chapter_label: object, request: gr.Request | None) -> tuple[Any, ...]:
-        chapter = chapter_of(chapter_label)
-        answer = run(question, chapter)
-        if answer.error:  # only the error box shows; everything else is cleared
-            no_file = gr.DownloadButton(value=None, interactive=False)
-            return (gr.HTML(render_error(answer.error), visible=True), gr.Column(visible=False), "", "", "",
-                    no_file, no_file, "", "", {"question": "", "pledge_ids": []})
-        base = page_base(dict(request.headers), str(request.url)) if request is not None else ""
-        link = share_url(base, answer.question, chapter)
-        md_file = html_file = None
-        try:
-            files = write_exports(answer, chapter, exports, datetime.now(timezone.utc), link)
-            md_file, html_file = str(files.markdown), str(files.html)
-        except OSError as exc:
-            log.warning("exports not written to %s: %s", exports, exc)
+    def labels(t: Texts, s: Session, question: Any = None) -> tuple[Any, ...]:
+        """Every labelled component in language `t` (order = `labelled` below)."""
+        box = dict(label=t.question_label, placeholder=t.question_placeholder, info=t.question_info)
         return (
-            gr.HTML("", visible=False), gr.Column(visible=True), render_status(answer, chapter),
-            render_doorstep(answer), render_share(link),
-            gr.DownloadButton(value=md_file, interactive=md_file is not None),
-            gr.DownloadButton(value=html_file, interactive=html_file is not None),
-            render_answer(answer, sources), "",
-            {"question": answer.question, "pledge_ids": [h.pledge.id for h in answer.hits]},
+            gr.Dropdown(value=t.code, label=t.language_label), gr.HTML(header_html(t)),
+            gr.Textbox(**box) if question is None else gr.Textbox(value=question, **box),
+            gr.Dropdown(choices=chapter_choices(t), label=t.chapter_label, info=t.chapter_info),
+            gr.Button(t.ask_button), gr.Dataset(label=t.examples_label), gr.Tab(label=t.tab_ask),
+            gr.Tab(label=t.tab_topics), gr.Button(t.export_markdown), gr.Button(t.export_html),
+            gr.Button(t.print_button), gr.Dropdown(label=t.topics_chapter_label),
+            gr.Dropdown(label=t.topics_section_label), gr.Button(t.topics_print),
+            gr.HTML(footer_html(t, notices)), h.topic_view(s), s,
         )
 
-    def on_load(request: gr.Request) -> tuple[Any, ...]:
-        shared = parse_shared(dict(request.query_params), chapters, max_chars)
-        if shared is None:
-            return tuple(gr.skip() for _ in range(2 + len(outputs)))
-        label = shared.chapter or texts.ALL_CHAPTERS
-        return (shared.question, label, *view(shared.question, label, request))
+    def answer_outputs(s: Session) -> tuple[Any, ...]:
+        v = h.answer_view(s)
+        error, show_error = v["error"]
+        return (gr.HTML(error, visible=show_error), gr.Column(visible=v["shown"]), v["correction"], v["status"],
+                v["doorstep"], gr.Row(visible=v["exports"]), v["share"], v["results"], "")
 
-    def vote(state: dict[str, Any] | None, event: gr.EventData) -> str:
-        # The page sends only {rank, vote}; the pledge is looked up in this session's answer.
-        rank, choice = getattr(event, "rank", None), getattr(event, "vote", None)
-        asked = state or {}
-        ids = asked.get("pledge_ids") or []
-        if type(rank) is not int or not 1 <= rank <= len(ids) or choice not in VOTES:
-            return render_note(texts.FEEDBACK_STALE, ok=False)
-        if feedback.record(str(asked.get("question", "")), ids[rank - 1], choice):
-            gr.Info(texts.FEEDBACK_THANKS.format(rank=rank), duration=4, title=texts.FEEDBACK_TOAST_TITLE)
-            return render_note(texts.FEEDBACK_THANKS.format(rank=rank))
-        gr.Warning(texts.FEEDBACK_FAILED, duration=8, title=texts.FEEDBACK_TOAST_TITLE)
-        return render_note(texts.FEEDBACK_FAILED, ok=False)
+    def show(s: Session, question: Any = None) -> tuple[Any, ...]:
+        return (*answer_outputs(s), *labels(texts_for(s.lang), s, question))
 
-    def api_ask(question: str, chapter: str = "", top_k: int = TOP_K) -> dict:
-        """Ask the programme; returns the answer, citations and hits as JSON."""
-        chap = chapter_of(chapter)
-        try:
-            answer = qa.ask(question, top_k=clean_top_k(top_k, MAX_API_TOP_K), chapter=chap or None)
-        except QuestionError as exc:  # top_k NaN, inf, None, "x": a clear message, no crash
-            answer = Answer(question="", hits=(), abstained=True, text="", error=str(exc))
-        except Exception:
-            log.exception("api ask failed")
-            answer = Answer(question="", hits=(), abstained=True, text="", error=texts.ERROR_INTERNAL)
-        link = share_url("", answer.question, chap) if not answer.error else ""
-        return answer_payload(answer, chap, link)
+    def base_of(request: gr.Request | None) -> str:
+        return page_base(dict(request.headers), str(request.url)) if request is not None else ""
 
-    with gr.Blocks(title=f"{texts.APP_TITLE} – Wahlprogramm 2025", analytics_enabled=False,
-                   delete_cache=(3600, 3600)) as demo:
-        gr.HTML(f"<h1>{esc(texts.APP_TITLE)}</h1><p>{esc(texts.APP_TAGLINE)}</p>", elem_id="nf-kopf", js_on_load=None)
-        with gr.Row(equal_height=False):
-            question = gr.Textbox(label=texts.QUESTION_LABEL, placeholder=texts.QUESTION_PLACEHOLDER,
-                                  info=texts.QUESTION_INFO, lines=1, max_lines=4, max_length=max_chars,
-                                  elem_id="nf-frage", autofocus=True, scale=4, submit_btn=False)
-            chapter = gr.Dropdown([texts.ALL_CHAPTERS, *chapters], value=texts.ALL_CHAPTERS,
-                                  label=texts.CHAPTER_LABEL, info=texts.CHAPTER_INFO, elem_id="nf-kapitel",
-                                  scale=2, min_width=200, filterable=False)
-        ask_button = gr.Button(texts.ASK_BUTTON, variant="primary", elem_id="nf-fragen")
-        examples = gr.Examples([[q] for q in texts.EXAMPLE_QUESTIONS], inputs=[question],
-                               label=texts.EXAMPLES_LABEL, elem_id="nf-beispiele", api_visibility="private")
-        error_box = gr.HTML("", elem_id="nf-fehler", js_on_load=None, visible=False)
-        with gr.Column(visible=False, elem_id="nf-antwort") as answer_area:
-            status = gr.HTML("", elem_id="nf-status", js_on_load=style.STATUS_JS)
-            doorstep = gr.HTML("", elem_id="nf-haustuer",
-                               js_on_load=style.copy_js(texts.COPY_DONE, texts.COPY_FAILED))
-            with gr.Row():
-                md_button = gr.DownloadButton(texts.EXPORT_MARKDOWN, elem_id="nf-export-md", size="md",
-                                              interactive=False)
-                html_button = gr.DownloadButton(texts.EXPORT_HTML, elem_id="nf-export-html", size="md",
-                                                interactive=False)
-            share = gr.HTML("", elem_id="nf-teilen", js_on_load=None)
-            results = gr.HTML("", elem_id="nf-ergebnisse", js_on_load=style.RESULTS_JS)
-            note = gr.HTML("", elem_id="nf-rueckmeldung", js_on_load=style.STATUS_JS)
-        gr.HTML(f"<p>{esc(texts.FOOTER)}</p>", elem_id="nf-fusszeile", js_on_load=None)
-        state = gr.State({"question": "", "pledge_ids": []})
+    def view(question: object, chapter: object, s: Session, request: gr.Request | None) -> tuple[Any, ...]:
+        s = h.answered(question, chapter, base_of(request), s)
+        return show(s, h.cut(question)[0] if s.notice else None)
 
-        outputs = [error_box, answer_area, status, doorstep, share, md_button, html_button, results, note, state]
-        common = dict(outputs=outputs, show_progress="minimal", api_visibility="private")
+    def view_original(question: object, chapter: object, s: Session, request: gr.Request | None) -> tuple[Any, ...]:
+        return show(h.answered(question, chapter, base_of(request), s, correct=False))
+
+    def relabel(code: object, s: Session) -> tuple[Any, ...]:
+        return show(replace(s, lang=texts_for(code).code, chosen=True))
+
+    def on_load(s: Session, request: gr.Request) -> tuple[Any, ...]:
+        params = dict(request.query_params)
+        asked = params.get(LANGUAGE_PARAM, "")
+        lang = asked if asked in CATALOGUES else from_accept_language(request.headers.get("accept-language", ""))
+        s = replace(s, lang=lang, chosen=asked in CATALOGUES)
+        pledge = parse_pledge(params, h.outline.by_id)
+        shared = parse_shared(params, h.chapters, h.max_chars)
+        question, chapter = gr.skip(), gr.skip()
+        if pledge:
+            s = h.pledge_session(pledge, s)
+        if shared is not None:
+            question, chapter = shared.question, shared.chapter
+            s = h.answered(shared.question, shared.chapter, base_of(request), s)
+        topics: tuple[Any, ...] = (gr.skip(), gr.skip(), gr.skip())  # the page may have moved on meanwhile
+        if pledge:
+            shown = chapter_of(s.section)
+            topics = (gr.Tabs(selected="themen"), gr.Dropdown(value=shown),
+                      gr.Dropdown(choices=h.sections_of(shown), value=s.section))
+        return (question, chapter, *topics, *show(s))
+
+    def vote(s: Session, event: gr.EventData, request: gr.Request) -> str:
+        # The page sends only {rank, vote, voter}; the pledge is looked up in this session's answer.
+        voter = voter_id(getattr(event, "voter", None), getattr(request, "session_hash", "") or "")
+        return h.vote(s, getattr(event, "rank", None), getattr(event, "vote", None), voter)
+
+    def pick_chapter(chapter: object, s: Session) -> tuple[Any, ...]:
+        sections = h.sections_of(chapter if isinstance(chapter, str) else "")
+        s = replace(s, section=sections[0][1] if sections else "", focus="")
+        return gr.Dropdown(choices=sections, value=s.section or None), h.topic_view(s), s
+
+    def pick_section(section: object, s: Session) -> tuple[str, Session]:
+        s = replace(s, section=section if isinstance(section, str) and section in h.outline.passages else "", focus="")
+        return h.topic_view(s), s
+
+    with gr.Blocks(title=f"{texts.APP_TITLE} – Wahlprogramm 2025", analytics_enabled=False) as demo:
+        with gr.Row(elem_id="nf-kopfzeile"):
+            header = gr.HTML(header_html(de), elem_id="nf-kopf", js_on_load=None)
+            lang_choice = gr.Dropdown([(c.name, code) for code, c in CATALOGUES.items()], value="de",
+                                      label=de.language_label, elem_id="nf-sprache", scale=0, min_width=160)
+        with gr.Tabs(selected="fragen", elem_id="nf-reiter") as tabs:
+            with gr.Tab(de.tab_ask, id="fragen") as tab_ask:
+                with gr.Row(equal_height=False):
+                    question = gr.Textbox(label=de.question_label, placeholder=de.question_placeholder,
+                                          info=de.question_info, lines=1, max_lines=4,
+                                          max_length=h.max_chars * 10, elem_id="nf-frage", autofocus=True,
+                                          scale=4, submit_btn=False)
+                    chapter = gr.Dropdown(chapter_choices(de), value="", label=de.chapter_label,
+                                          info=de.chapter_info, elem_id="nf-kapitel", scale=2, min_width=200,
+                                          filterable=False)
+                ask_button = gr.Button(de.ask_button, variant="primary", elem_id="nf-fragen")
+                examples = gr.Examples([[q] for q in texts.EXAMPLE_QUESTIONS], inputs=[question],
+                                       label=de.examples_label, elem_id="nf-beispiele", api_visibility="private")
+                error_box = gr.HTML("", elem_id="nf-fehler", js_on_load=None, visible=False)
+                with gr.Column(visible=False, elem_id="nf-antwort") as answer_area:
+                    correction = gr.HTML("", elem_id="nf-korrektur", js_on_load=scripts.ORIGINAL_JS)
+                    status = gr.HTML("", elem_id="nf-status", js_on_load=scripts.STATUS_JS)
+                    doorstep = gr.HTML("", elem_id="nf-haustuer", js_on_load=scripts.COPY_JS)
+                    with gr.Row(elem_id="nf-mitnehmen") as export_row:
+                        md_button = gr.Button(de.export_markdown, elem_id="nf-export-md", size="md")
+                        html_button = gr.Button(de.export_html, elem_id="nf-export-html", size="md")
+                        print_button = gr.Button(de.print_button, elem_id="nf-drucken", size="md")
+                    share = gr.HTML("", elem_id="nf-teilen", js_on_load=None)
+                    results = gr.HTML("", elem_id="nf-ergebnisse", js_on_load=scripts.RESULTS_JS)
+            with gr.Tab(de.tab_topics, id="themen") as tab_topics:
+                with gr.Row():
+                    topic_chapter = gr.Dropdown([(c, c) for c in h.outline.chapters], value=None,
+                                                label=de.topics_chapter_label, elem_id="nf-thema-kapitel")
+                    topic_section = gr.Dropdown([], value=None, label=de.topics_section_label,
+                                                elem_id="nf-thema-abschnitt")
+                sheet_button = gr.Button(de.topics_print, elem_id="nf-thema-drucken", size="md")
+                topic_html = gr.HTML("", elem_id="nf-thema", js_on_load=None)
+        note = gr.HTML("", elem_id="nf-rueckmeldung", js_on_load=scripts.STATUS_JS)
+        footer = gr.HTML(footer_html(de, notices), elem_id="nf-fusszeile", js_on_load=None)
+        carrier = gr.Textbox("", visible=False, elem_id="nf-mitnahme")
+        state = gr.State(Session())
+
+        answer_area_out = [error_box, answer_area, correction, status, doorstep, export_row, share, results, note]
+        labelled = [lang_choice, header, question, chapter, ask_button, examples.dataset, tab_ask, tab_topics,
+                    md_button, html_button, print_button, topic_chapter, topic_section, sheet_button, footer,
+                    topic_html, state]
+        outputs = [*answer_area_out, *labelled]
+        common: dict[str, Any] = dict(outputs=outputs, show_progress="minimal", api_visibility="private")
+        after = dict(fn=None, inputs=[question, chapter, lang_choice], js=scripts.AFTER_ANSWER_JS)
         for trigger in (ask_button.click, question.submit):
-            trigger(view, inputs=[question, chapter], **common).then(
-                None, inputs=[question, chapter], js=style.update_url_js(texts.ALL_CHAPTERS))
-        examples.load_input_event.then(view, inputs=[question, chapter], **common)
-        results.click(vote, inputs=[state], outputs=[note], show_progress="hidden", api_visibility="private")
-        demo.load(on_load, inputs=None, outputs=[question, chapter, *outputs], show_progress="minimal",
-                  api_visibility="private")
-        gr.api(api_ask, api_name="ask")
+            trigger(view, inputs=[question, chapter, state], **common).then(**after)
+        examples.load_input_event.then(view, inputs=[question, chapter, state], **common).then(**after)
+        correction.click(view_original, inputs=[question, chapter, state], **common).then(**after)
+        lang_choice.input(relabel, inputs=[lang_choice, state], **common).then(
+            None, inputs=[lang_choice], js=scripts.LANGUAGE_JS)
+        # always_last: a quick change of mind is stored as the last click, never dropped.
+        results.click(vote, inputs=[state], outputs=[note], show_progress="hidden", api_visibility="private",
+                      trigger_mode="always_last")
+        topic_chapter.input(pick_chapter, inputs=[topic_chapter, state], outputs=[topic_section, topic_html, state],
+                            api_visibility="private")
+        topic_section.input(pick_section, inputs=[topic_section, state], outputs=[topic_html, state],
+                            api_visibility="private")
+        for button, kind in ((md_button, "md"), (html_button, "html"), (print_button, "print"), (sheet_button, "sheet")):
+            button.click(lambda s, k=kind: h.export(s, k), inputs=[state], outputs=[carrier], show_progress="hidden",
+                         api_visibility="private").then(None, inputs=[carrier], js=scripts.TAKEAWAY_JS)
+        demo.load(on_load, inputs=[state], outputs=[question, chapter, tabs, topic_chapter, topic_section, *outputs],
+                  show_progress="minimal", api_visibility="private").then(**after)
+        gr.api(h.api_ask, api_name="ask")
 
-    demo.queue(default_concurrency_limit=concurrency, max_size=queue_size)
+    demo.queue(default_concurrency_limit=config.concurrency, max_size=config.queue_size)
     return demo
 
 
@@ -168,44 +206,24 @@ def launch(demo: gr.Blocks, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, 
     """Start the server with the app's look, no uploads to speak of, and no share tunnel."""
     return demo.launch(
         server_name=host, server_port=port, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
-        share=False, show_error=False, css=style.CSS, theme=style.make_theme(), head=style.HEAD,
-        js=style.PAGE_JS, footer_links=["api"], max_file_size="1kb", ssr_mode=False, pwa=False,
+        share=False, show_error=False, css=style.CSS, theme=style.make_theme(), head=scripts.HEAD,
+        js=scripts.page_js(), footer_links=[], max_file_size="1kb", ssr_mode=False, pwa=False,
         mcp_server=False, inbrowser=False,
     )
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Flags, with host and port also from NACHGEFRAGT_HOST / NACHGEFRAGT_PORT."""
-    from index.config import DEFAULT_MODEL
-    from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
-
-    parser = argparse.ArgumentParser(description="Nachgefragt: Fragen an das Wahlprogramm 2025 (Web-App).")
-    parser.add_argument("--host", default=os.environ.get("NACHGEFRAGT_HOST", DEFAULT_HOST),
-                        help="address to bind (default 127.0.0.1; env NACHGEFRAGT_HOST)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("NACHGEFRAGT_PORT", DEFAULT_PORT)),
-                        help="port (default 7860; env NACHGEFRAGT_PORT)")
-    parser.add_argument("--model", default=DEFAULT_MODEL, help="embedding model (default: the offline default)")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA,
-                        help="index, model cache and feedback database")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder with the programme sources")
-    parser.add_argument("--concurrency", type=int, default=2, help="questions answered at the same time")
-    parser.add_argument("--queue-size", type=int, default=64, help="waiting questions before 'busy'")
-    parser.add_argument("--log-level", default=os.environ.get("NACHGEFRAGT_LOG", "INFO"))
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Open the model and index (building it if needed), then serve the app."""
-    args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = parse_args(argv)
+    logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from qa.service import open_qa
     from ui.source import load_sources
 
-    log.info("opening model %s and index in %s (the first start builds the index)", args.model, args.data_dir)
+    log.info("%s", start_message(config))
     from index.embed import ModelNotAvailableError
 
     try:
-        qa = open_qa(args.corpus, args.data_dir, args.model)
+        qa = open_qa(config.corpus, config.data_dir, config.model)
     except (ModelNotAvailableError, FileNotFoundError) as exc:  # a clear message, no traceback
         log.error("%s", exc)
         raise SystemExit(f"Fehler: {exc}") from None
@@ -214,10 +232,9 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     torch.set_num_threads(1)
-    demo = build_demo(qa, open_feedback(args.data_dir), load_sources(args.corpus),
-                      concurrency=args.concurrency, queue_size=args.queue_size)
-    log.info("serving on http://%s:%d", args.host, args.port)
-    launch(demo, args.host, args.port)
+    demo = build_demo(qa, open_feedback(config.data_dir), load_sources(config.corpus), config)
+    log.info("serving on http://%s:%d", config.host, config.port)
+    launch(demo, config.host, config.port)
 
 
 if __name__ == "__main__":

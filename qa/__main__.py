@@ -8,12 +8,13 @@ from pathlib import Path
 
 from index.config import DEFAULT_MODEL
 from index.embed import ModelNotAvailableError
-from qa.answer import NO_ANSWER, nearest_topics
+from qa.answer import NEAREST_INTRO, NO_ANSWER, nearest_topics
 from qa.batch import run_batch, to_line
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from qa.pipeline import Ask
 from qa.service import open_qa
 from qa.types import Answer
+from ui.wording import citations_words, doorstep_text, pledge_places
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,23 +36,28 @@ def format_answer(answer: Answer) -> str:
         return f"Fehler: {answer.error}"
     lines = []
     if answer.outcome == "nearest":
-        lines.append(answer.text)
+        lines.append(NEAREST_INTRO)
+        lines += [f"{h.pledge.sentence} ({citations_words(h.pledge.citations)})" for h in answer.used]
     elif answer.abstained:
         lines.append(NO_ANSWER)
         topics = nearest_topics(answer.hits)
         if topics:
             lines.append("Nächstliegende Themen: " + "; ".join(topics))
     else:
-        lines.append(answer.text)
+        lines.append(doorstep_text(answer))
+    if answer.corrections:
+        changed = ", ".join(f"{c.corrected} (statt „{c.original}“)" for c in answer.corrections)
+        lines.append(f"Gesucht nach: {changed}")
     if answer.confidence is not None:
         lines.append(f"(Sicherheit, dass das Programm die Frage beantwortet: {answer.confidence:.0%})")
     lines.append("")
     for i, hit in enumerate(answer.hits, start=1):
         p = hit.pledge
-        where = "; ".join(c.label(p.lead_in_for(c)) for c in p.citations)
-        lines.append(f"{i}. [{hit.score:.3f}] {p.section}")
+        lines.append(f"{i}. {p.section}")
         lines.append(f"   {p.sentence}")
-        lines.append(f"   → {where}")
+        lines.append(f"   → {'; '.join(pledge_places(p))}")
+    if answer.hits:
+        lines += ["", "Reihenfolge: die passendste Stelle zuerst (nach Bedeutung und Wortlaut der Frage)."]
     return "\n".join(lines)
 
 

@@ -41,6 +41,8 @@ def answer_to_json(qid: str, answer: Answer) -> dict[str, Any]:
     }
     if answer.error:
         out["error"] = answer.error
+    if answer.corrected:  # extension: searched with typos corrected
+        out["corrected"] = answer.corrected
     return out
 
 

@@ -11,8 +11,10 @@ from index.store import LoadedIndex
 from qa.abstain import AbstentionModel, Evidence, evidence
 from qa.answer import doorstep_hits, doorstep_text, nearest_answer, nearest_hits
 from qa.cache import AnswerCache, index_digest
+from qa.language import detect_language
 from qa.rank import FusionConfig, fuse, top_rows
 from qa.retrieve import score_all
+from qa.spell import Correction, SpellCorrector, passage_texts
 from qa.types import Answer, Hit
 from qa.validate import Limits, QuestionError, clean_question, clean_top_k, echo
 
@@ -27,11 +29,13 @@ class QAConfig:
     """Retrieval settings chosen at the edge (CLI, app, eval).
 
     abstention: the calibrated model deciding "nothing in the programme"; None never abstains.
+    spelling: correct typos in German questions against the programme's vocabulary.
     """
 
     fusion: FusionConfig = field(default_factory=FusionConfig)
     abstention: AbstentionModel | None = None
     limits: Limits = field(default_factory=Limits)
+    spelling: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class Ask:
     question: object
     top_k: int = 5
     chapter: str | None = None
+    correct: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,38 +72,57 @@ class QA:
         self.config = config
         self._chapter_of = np.array([p.chapter for p in index.pledges], dtype=object)
         self._chapters = tuple(dict.fromkeys(c for c in self._chapter_of if c))
+        self._speller: SpellCorrector | None = None
+
+    @property
+    def speller(self) -> SpellCorrector:
+        """The spelling corrector over this index's passages (built on first use, ~1 s)."""
+        if self._speller is None:
+            self._speller = SpellCorrector.from_texts(passage_texts(self.index.pledges))
+        return self._speller
 
     @property
     def chapters(self) -> list[str]:
         """Chapter titles in programme order, for a filter."""
         return list(self._chapters)
 
-    def ask(self, question: object, top_k: int = 5, chapter: str | None = None) -> Answer:
-        """Answer one question; bad input (question, top_k or chapter) gives an Answer with
-        `error` set, never an exception."""
-        return self.ask_many([Ask(question, top_k, chapter)])[0]
+    def ask(self, question: object, top_k: int = 5, chapter: str | None = None, correct: bool = True) -> Answer:
+        """Answer one question; bad input gives an Answer with `error` set, never an exception.
+
+        German questions are searched with typos corrected (`Answer.corrected`), unless
+        `correct` is False (the "search as typed" way back) or the config switches it off.
+        """
+        return self.ask_many([Ask(question, top_k, chapter, correct)])[0]
 
     def ask_many(self, asks: Sequence["Ask"]) -> list[Answer]:
         """Answer several questions at once: the ones not in the cache share one encoder pass
         (what the app's micro-batcher and the batch CLI use). One Answer per Ask, in order."""
         answers: list[Answer | None] = []
-        todo: list[tuple[int, str, int, str | None]] = []
+        todo: list[tuple[int, Correction, int, str | None]] = []
         for i, ask in enumerate(asks):
             early, text, top_k = self._check(ask)
             answers.append(early)
             if early is None:
-                cached = self.cache.get(self._key(text, top_k, ask.chapter)) if self.cache else None
+                fix = self._correct(text, ask.correct)
+                cached = self.cache.get(self._key(fix, top_k, ask.chapter)) if self.cache else None
                 if cached is not None:
                     answers[i] = cached
                 else:
-                    todo.append((i, text, top_k, ask.chapter))
+                    todo.append((i, fix, top_k, ask.chapter))
         if todo:
-            vectors = self.embedder.encode_queries([t for _, t, _, _ in todo])
-            for (i, text, top_k, chapter), vector in zip(todo, vectors):
-                answers[i] = self._answer(text, top_k, chapter, vector)
+            vectors = self.embedder.encode_queries([fix.searched for _, fix, _, _ in todo])
+            for (i, fix, top_k, chapter), vector in zip(todo, vectors):
+                answers[i] = self._answer(fix, top_k, chapter, vector)
                 if self.cache is not None:
-                    self.cache.put(self._key(text, top_k, chapter), answers[i])
+                    self.cache.put(self._key(fix, top_k, chapter), answers[i])
         return [a for a in answers if a is not None]
+
+    def _correct(self, text: str, correct: bool) -> Correction:
+        """The question with its German typos corrected (unchanged when not asked for)."""
+        language = detect_language(text)
+        if not (correct and self.config.spelling):
+            return Correction(text, language=language)
+        return self.speller.correct(text, language)
 
     def _check(self, ask: "Ask") -> tuple[Answer | None, str, int]:
         """(an error Answer, "", 0) for a question that cannot be handled, else (None, cleaned
@@ -119,18 +143,21 @@ class QA:
                           error=f"Unbekanntes Kapitel „{ask.chapter[:80]}“. Bekannte Kapitel: {known}."), "", 0
         return None, text, top_k
 
-    def _key(self, text: str, top_k: int, chapter: str | None) -> tuple:
-        return (text.casefold(), chapter or "", top_k, self.index.model_id, self._index_digest)
+    def _key(self, fix: Correction, top_k: int, chapter: str | None) -> tuple:
+        # The question as asked and as searched: "search as typed" must not get the corrected answer.
+        return (fix.original.casefold(), fix.corrected.casefold(), chapter or "", top_k, self.index.model_id,
+                self._index_digest)
 
-    def _answer(self, text: str, top_k: int, chapter: str | None, vector: np.ndarray | None) -> Answer:
-        result = self.search(text, top_k, chapter, vector)
+    def _answer(self, fix: Correction, top_k: int, chapter: str | None, vector: np.ndarray | None) -> Answer:
+        result = self.search(fix.searched, top_k, chapter, vector)
         model = self.config.abstention
         decision = model.decide(result.evidence) if model else None
         outcome = decision.outcome if decision else "answer"
         used = {"answer": doorstep_hits, "nearest": nearest_hits}.get(outcome, lambda hits: ())(result.hits)
         text_out = {"answer": doorstep_text, "nearest": nearest_answer}.get(outcome, lambda used: "")(used)
-        return Answer(question=text, hits=result.hits, abstained=outcome != "answer", text=text_out, used=used,
-                      outcome=outcome, confidence=decision.confidence if decision else None)
+        return Answer(question=fix.original, hits=result.hits, abstained=outcome != "answer", text=text_out,
+                      used=used, outcome=outcome, confidence=decision.confidence if decision else None,
+                      corrected=fix.corrected, corrections=fix.changes, language=fix.language)
 
     def search(self, question: str, top_k: int, chapter: str | None = None,
                vector: np.ndarray | None = None) -> SearchResult:

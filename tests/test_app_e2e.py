@@ -7,102 +7,22 @@ go to test-artifacts/.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from browsing import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, ROOT, TIMEOUT_MS, ask, browser,  # noqa: F401
+                      page, servers, shot, wait_for_new_results)
 from eval.appserver import free_port, spawn_app, stop_app, wait_until_serving
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 15_000
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-
-def serve(demo) -> str:  # type: ignore[no-untyped-def]
-    import app
-
-    port = free_port()
-    app.launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
-    return f"http://127.0.0.1:{port}/"
-
-
-def always_abstain():  # type: ignore[no-untyped-def]
-    """An abstention model that always says "nothing in the programme" (probability ~0)."""
-    from qa.abstain import FEATURES, AbstentionModel
-
-    n = len(FEATURES)
-    return AbstentionModel(weights=(0.0,) * n, bias=-50.0, mean=(0.0,) * n, scale=(1.0,) * n, threshold=0.5)
-
-
-def make_app(fake_index, tmp: Path, abstain: bool):  # type: ignore[no-untyped-def]
-    from fakes import FakeEmbedder
-
-    import app
-    from qa.pipeline import QA, QAConfig
-    from ui.feedback import open_feedback
-    from ui.source import load_sources
-
-    qa = QA(fake_index, FakeEmbedder(), QAConfig(abstention=always_abstain() if abstain else None))
-    store = open_feedback(tmp)
-    return app.build_demo(qa, store, load_sources(ROOT / "corpus"), export_dir=tmp / "exports"), store
-
-
-@pytest.fixture(scope="module")
-def servers(fake_index, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    normal, store = make_app(fake_index, tmp_path_factory.mktemp("app"), abstain=False)
-    abstaining, _ = make_app(fake_index, tmp_path_factory.mktemp("app-abstain"), abstain=True)
-    urls = {"url": serve(normal), "abstain_url": serve(abstaining), "store": store}
-    yield urls
-    normal.close()
-    abstaining.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=DESKTOP, locale="de-DE", accept_downloads=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    yield pg
-    context.close()
-
-
-def ask(pg, question: str) -> None:  # type: ignore[no-untyped-def]
-    box = pg.get_by_label("Ihre Frage")
-    box.fill(question)
-    box.press("Enter")
-
-
-def wait_for_new_results(pg, old_status: str = "") -> None:  # type: ignore[no-untyped-def]
-    pg.wait_for_function("(old) => { const s = document.querySelector('#nf-status');"
-                         " return s && s.innerText.trim() && s.innerText !== old; }", arg=old_status)
-
-
-def shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_question_results_source_view_feedback_share_and_export(servers, page) -> None:
@@ -152,7 +72,8 @@ def test_question_results_source_view_feedback_share_and_export(servers, page) -
     # Exports: Markdown and a printable HTML page.
     with pg.expect_download() as md:
         pg.locator("#nf-export-md").click()
-    assert md.value.suggested_filename == "nachgefragt-antwort.md"
+    assert re.fullmatch(r"nachgefragt-antwort-ehrenamtsfonds-weiter-aufstocken-\d{4}-\d\d-\d\d\.md",
+                        md.value.suggested_filename), md.value.suggested_filename
     assert "Antrag „Gleichberechtigung und Engagement“, Z. 252" in Path(md.value.path()).read_text(encoding="utf-8")
     with pg.expect_download() as page_dl:
         pg.locator("#nf-export-html").click()
@@ -231,10 +152,11 @@ def test_bad_input_gets_a_visible_error(servers, page) -> None:
     error = pg.locator("#nf-fehler [role=alert]")
     error.wait_for()
     assert "Die Frage ist leer" in error.inner_text()
+    assert error.inner_text().count("Bitte") == 1, error.inner_text()  # not "Bitte … Bitte"
     assert not pg.locator("#nf-antwort").is_visible()
     box = pg.get_by_label("Ihre Frage")
     box.fill("x" * 100_000)
-    assert len(box.input_value()) == 1000  # the box is capped; the server checks again
+    assert len(box.input_value()) == 10_000  # the box takes a long paste; the server cuts it and says so
     ask(pg, "?!? …")
     pg.get_by_text("keine Wörter").wait_for()
 

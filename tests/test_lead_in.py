@@ -112,5 +112,7 @@ def test_cli_shows_the_lead_in_lines() -> None:
 
     p = next(p for p in _pledges() if p.lead_in_at and p.lead_in_at.end_line + 1 < p.primary.start_line)
     out = format_answer(Answer("Frage", (Hit(p, 1.0),), False, "", used=(Hit(p, 1.0),)))
-    assert f"→ {p.primary.source}, Z. {p.lead_in_at.start_line}" in out
+    from ui.wording import source_name
+
+    assert f"→ {source_name(p.primary.source)}, Z. {p.lead_in_at.start_line}" in out
     assert f", {p.primary.start_line}" in out

@@ -39,6 +39,7 @@ class SlowQA:
         self.seconds = seconds
         self.config = qa.config
         self.chapters = qa.chapters
+        self.index = qa.index
 
     def ask(self, question: object, top_k: int = 5, chapter: str | None = None) -> Answer:
         time.sleep(self.seconds)

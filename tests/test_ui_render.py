@@ -14,7 +14,7 @@ from qa.abstain import AbstentionModel, FEATURES
 from qa.answer import NO_ANSWER
 from qa.pipeline import QA, QAConfig
 from qa.types import Answer, Hit
-from ui.export import html_export, markdown_export, md_escape, write_exports
+from ui.export import export_filename, html_export, markdown_export, md_escape, slug, stamp
 from ui.payload import answer_payload
 from ui.render import render_answer, render_card, render_doorstep, render_error, render_share, render_status
 from ui.share import page_base, parse_shared, share_url
@@ -34,7 +34,8 @@ def sources(corpus_dir: Path) -> dict[str, list[str]]:
 
 def always_abstain() -> AbstentionModel:
     n = len(FEATURES)
-    return AbstentionModel(weights=(0.0,) * n, bias=-50.0, mean=(0.0,) * n, scale=(1.0,) * n, threshold=0.5)
+    return AbstentionModel(weights=(0.0,) * n, bias=-50.0, mean=(0.0,) * n, scale=(1.0,) * n, threshold=0.5,
+                          nothing_threshold=0.5)
 
 
 def evil_hit() -> Hit:
@@ -111,6 +112,19 @@ def test_no_answer_view_is_plain_and_labelled(fake_qa, sources) -> None:
     assert "Nächstliegende Themen" in page and "Nächstliegende Stellen (keine Antwort auf Ihre Frage)" in page
     assert "Nächstliegende Stelle 1" in page and "Ergebnis 1" not in page
     assert "Dazu steht nichts im Programm." in render_status(answer)
+    assert answer.outcome == "nothing" and 'data-nf-outcome="nothing"' in page
+
+
+def test_nearest_view_says_it_is_not_an_answer(fake_qa, sources) -> None:
+    n = len(FEATURES)
+    nearest = AbstentionModel(weights=(0.0,) * n, bias=-50.0, mean=(0.0,) * n, scale=(1.0,) * n, threshold=0.5)
+    answer = QA(fake_qa.index, fake_qa.embedder, QAConfig(abstention=nearest)).ask("Flughafen", top_k=3)
+    assert answer.outcome == "nearest" and answer.abstained and answer.used
+    page, box = render_answer(answer, sources), render_doorstep(answer)
+    intro = "Direkt steht dazu nichts im Programm; am nächsten kommt:"
+    assert intro in page and 'data-nf-outcome="nearest"' in page and "Nächstliegende Stelle 1" in page
+    assert intro in box and answer.used[0].pledge.sentence in box and "data-nf-copy " not in box
+    assert "Direkt steht dazu nichts im Programm." in render_status(answer)
 
 
 def test_error_renders_only_the_error(sources) -> None:
@@ -162,7 +176,7 @@ def test_markdown_export(fake_qa) -> None:
     assert md.startswith("# Nachgefragt – Haustür-Antwort")
     assert "**Frage:** Ehrenamtsfonds weiter aufstocken  \n" in md
     assert "Wahlprogramm 2025, Z. 3679; Antrag „Gleichberechtigung und Engagement“, Z. 252" in md
-    assert "01.09.2025, 12:30 Uhr (UTC)" in md and "<http://127.0.0.1:7860/?q=x>" in md
+    assert "Erstellt: 01.09.2025, 14:30 Uhr" in md and "UTC" not in md and "<http://127.0.0.1:7860/?q=x>" in md
     evil = markdown_export(Answer(XSS, (evil_hit(),), False, ""), "", WHEN)
     assert re.search(r"(?<!\\)<", evil) is None  # every < is backslash-escaped
     assert "\\<script\\>" in evil
@@ -172,27 +186,23 @@ def test_markdown_export(fake_qa) -> None:
 def test_html_export_is_printable_and_escaped(fake_qa) -> None:
     answer = fake_qa.ask("Ehrenamtsfonds weiter aufstocken", top_k=3)
     page = html_export(answer, "", WHEN)
-    assert page.startswith("<!DOCTYPE html>") and '<html lang="de">' in page
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="de" dir="ltr">' in page
     assert "@media print" in page and "<script" not in page
     assert "Wir werden den Ehrenamtsfonds weiter aufstocken." in page
     evil = html_export(Answer(XSS, (evil_hit(),), True, ""), "", WHEN, share=f"http://h/?q={XSS}")
     assert "<script" not in evil and "<img" not in evil and NO_ANSWER in evil
 
 
-def test_write_exports(fake_qa, tmp_path: Path) -> None:
-    answer = fake_qa.ask("Flughafen", top_k=2)
-    files = write_exports(answer, "", tmp_path, WHEN)
-    assert files.markdown.name == "nachgefragt-antwort.md" and files.html.name == "nachgefragt-antwort.html"
-    assert files.markdown.parent.parent == tmp_path
-    assert "Flughafen" in files.markdown.read_text(encoding="utf-8")
-    assert write_exports(answer, "", tmp_path, WHEN) == files  # same answer, same files
-    old = tmp_path / "0123456789abcdef"
-    old.mkdir()
-    (old / "nachgefragt-antwort.md").write_text("alt")
-    os.utime(old, (0, 0))
-    write_exports(fake_qa.ask("Ehrenamt", top_k=2), "", tmp_path, WHEN)
-    assert not old.exists() and files.markdown.exists()
-    assert not list(tmp_path.rglob(".tmp-*"))
+def test_export_names_say_what_and_when_in_local_time() -> None:
+    late = datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc)  # already 1 January in Dortmund
+    assert export_filename("Was passiert mit dem Flughafen?", late, "md") == \
+        "nachgefragt-antwort-was-passiert-mit-dem-flughafen-2026-01-01.md"
+    assert export_filename("Grün & Straße", WHEN, "html", "themenblatt") == \
+        "nachgefragt-themenblatt-gruen-strasse-2025-09-01.html"
+    assert export_filename("ماذا عن المطار؟", WHEN, "md") == "nachgefragt-antwort-2025-09-01.md"
+    assert len(slug("Wort " * 100)) <= 48
+    assert stamp(WHEN) == "Erstellt: 01.09.2025, 14:30 Uhr"
+    assert stamp(datetime(2025, 1, 15, 9, 0, tzinfo=timezone.utc)) == "Erstellt: 15.01.2025, 10:00 Uhr"
 
 
 # --- share links and API payload -------------------------------------------------------------

@@ -1,43 +1,59 @@
-"""The doorstep answer to take away: a Markdown file and a printable HTML page.
+"""The doorstep answer to take away: Markdown, a printable HTML page, and their file names (pure).
 
-`markdown_export` and `html_export` are pure (answer in, text out). `write_exports` writes
-both into a folder of generated files (one sub-folder per answer, named by a hash of the
-content) and prunes old ones; the app hands those paths to download buttons and serves
-nothing else.
+Built only when someone presses a download or print button (never on the hot path of a
+question); the page script turns the text into a download or a print view, so nothing is
+written to disk. Times are local (Europe/Berlin, the programme's city), never UTC.
 """
 from __future__ import annotations
 
-import hashlib
 import html
-import logging
-import os
 import re
-import shutil
-import tempfile
-import time
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+import unicodedata
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
-from qa.answer import NO_ANSWER, nearest_topics
+from qa.answer import nearest_topics
 from qa.types import Answer
-from ui import texts
+from ui.i18n import Texts
+from ui.texts import DE
 from ui.wording import citations_words, doorstep_sentences
 
-log = logging.getLogger(__name__)
-
-MARKDOWN_NAME = "nachgefragt-antwort.md"
-HTML_NAME = "nachgefragt-antwort.html"
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _MD_LINE_START = re.compile(r"^([#+\-=]|\d+[.)])")
+_SLUG_CHARS = 48
 
 
-@dataclass(frozen=True, slots=True)
-class ExportFiles:
-    """Paths of the generated files for one answer."""
+def local_now() -> datetime:
+    """Now in the programme's local time."""
+    return datetime.now(timezone.utc).astimezone(LOCAL_TIME)
 
-    markdown: Path
-    html: Path
+
+def stamp(created: datetime, t: Texts = DE) -> str:
+    """"Erstellt: 01.12.2026, 23:40 Uhr" in local time (a naive time is taken as UTC)."""
+    when = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+    return f"{t.export_created}: {when.astimezone(LOCAL_TIME):%d.%m.%Y, %H:%M} Uhr"
+
+
+def slug(text: str, limit: int = _SLUG_CHARS) -> str:
+    """"Was passiert mit dem Flughafen?" → "was-passiert-mit-dem-flughafen" (ASCII, for file names)."""
+    folded = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    folded = folded.replace("Ä", "Ae").replace("Ö", "Oe").replace("Ü", "Ue")
+    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    out = ""
+    for w in words:
+        if len(out) + len(w) + 1 > limit:
+            break
+        out = f"{out}-{w}" if out else w
+    return out
+
+
+def export_filename(subject: str, created: datetime, extension: str, kind: str = "antwort") -> str:
+    """"nachgefragt-antwort-was-passiert-mit-dem-flughafen-2026-12-01.md": what it is and when."""
+    when = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+    parts = ["nachgefragt", kind, slug(subject), f"{when.astimezone(LOCAL_TIME):%Y-%m-%d}"]
+    return "-".join(p for p in parts if p) + "." + extension
 
 
 def md_escape(text: str) -> str:
@@ -51,122 +67,83 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return f"{token[:-1]}\\{token[-1]}" if token[0].isdigit() else f"\\{token}"
 
 
-def _findings(answer: Answer) -> tuple[list[str], list[tuple[str, str, str]]]:
+def _findings(answer: Answer, t: Texts) -> tuple[list[str], list[tuple[str, str, str]]]:
     """(answer sentences, [(pledge sentence, citations, section)]) for both exports."""
-    sentences = [NO_ANSWER] if answer.abstained else doorstep_sentences(answer)
+    sentences = [t.no_answer] if answer.abstained else doorstep_sentences(answer)
     sources = [(h.pledge.sentence, citations_words(h.pledge.citations), h.pledge.section) for h in answer.hits]
     return sentences, sources
 
 
-def markdown_export(answer: Answer, chapter: str, created: datetime, share: str = "") -> str:
+def markdown_export(answer: Answer, chapter: str, created: datetime, share: str = "", t: Texts = DE) -> str:
     """The answer as Markdown: question, doorstep answer with citations, all results."""
-    sentences, sources = _findings(answer)
-    lines = [f"# {md_escape(texts.EXPORT_TITLE)}", "", f"**{texts.EXPORT_QUESTION}:** {md_escape(answer.question)}  "]
+    sentences, sources = _findings(answer, t)
+    lines = [f"# {md_escape(t.export_title)}", "", f"**{t.export_question}:** {md_escape(answer.question)}  "]
     if chapter:
-        lines.append(f"**{texts.EXPORT_CHAPTER}:** {md_escape(chapter)}  ")
-    lines += ["", f"## {texts.EXPORT_ANSWER}", ""]
+        lines.append(f"**{t.export_chapter}:** {md_escape(chapter)}  ")
+    lines += ["", f"## {t.export_answer}", ""]
     lines += [f"- {md_escape(s)}" for s in sentences]
     if answer.abstained:
         topics = nearest_topics(answer.hits)
         if topics:
-            lines += ["", f"## {texts.NEAREST_TOPICS_HEADING}", ""] + [f"- {md_escape(t)}" for t in topics]
-    heading = texts.NEAREST_PASSAGES_HEADING if answer.abstained else texts.EXPORT_RESULTS
+            lines += ["", f"## {t.nearest_topics_heading}", ""] + [f"- {md_escape(t)}" for t in topics]
+    heading = t.nearest_passages_heading if answer.abstained else t.export_results
     if sources:
         lines += ["", f"## {md_escape(heading)}", ""]
         for i, (sentence, cites, section) in enumerate(sources, 1):
             lines.append(f"{i}. {md_escape(sentence)} ({md_escape(cites)})" + ("  " if section else ""))
             if section:
                 lines.append(f"   _{md_escape(section)}_")
-    lines += ["", "---", "", md_escape(texts.EXPORT_ORIGIN) + "  ",
-              f"{texts.EXPORT_CREATED}: {created:%d.%m.%Y, %H:%M} Uhr (UTC)"]
+    lines += ["", "---", "", md_escape(t.export_origin) + "  ",
+              stamp(created, t)]
     if share:
         safe = share.startswith(("http://", "https://")) and not re.search(r"[<>\s]", share)
         link = f"<{share}>" if safe else md_escape(share)
         lines[-1] += "  "
-        lines.append(f"{texts.SHARE_LABEL}: {link}")
+        lines.append(f"{t.share_label}: {link}")
     return "\n".join(lines) + "\n"
 
 
-_PRINT_CSS = """
+PRINT_CSS = """
 body{font-family:Georgia,"Times New Roman",serif;max-width:42rem;margin:2rem auto;padding:0 1rem;
 color:#111;line-height:1.5;font-size:12pt}
 h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:1.5rem;border-bottom:1px solid #999}
 .frage{font-size:1.1rem}.fundstelle{color:#333}.abschnitt{font-size:.9rem;color:#444;font-style:italic}
 li{margin-bottom:.5rem}footer{margin-top:2rem;font-size:.9rem;color:#333;border-top:1px solid #999}
 @media print{body{margin:0;max-width:none}a{color:#111;text-decoration:none}
-h2{break-after:avoid}li{break-inside:avoid}@page{margin:2cm}}
+h2,h3{break-after:avoid}li{break-inside:avoid}@page{size:A4;margin:2cm}}
 """
 
 
-def html_export(answer: Answer, chapter: str, created: datetime, share: str = "") -> str:
+def html_export(answer: Answer, chapter: str, created: datetime, share: str = "", t: Texts = DE) -> str:
     """A self-contained, print-friendly HTML page of the answer (no scripts, no external files)."""
     e = html.escape
-    sentences, sources = _findings(answer)
+    sentences, sources = _findings(answer, t)
     parts = [
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">',
+        f'<!DOCTYPE html><html lang="{t.code}" dir="{t.direction}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(texts.EXPORT_TITLE)}</title><style>{_PRINT_CSS}</style></head><body><main>",
-        f"<h1>{e(texts.EXPORT_TITLE)}</h1>",
-        f'<p class="frage"><strong>{e(texts.EXPORT_QUESTION)}:</strong> {e(answer.question)}</p>',
+        f"<title>{e(t.export_title)}</title><style>{PRINT_CSS}</style></head><body><main>",
+        f"<h1>{e(t.export_title)}</h1>",
+        f'<p class="frage"><strong>{e(t.export_question)}:</strong> {e(answer.question)}</p>',
     ]
     if chapter:
-        parts.append(f"<p><strong>{e(texts.EXPORT_CHAPTER)}:</strong> {e(chapter)}</p>")
-    parts.append(f"<h2>{e(texts.EXPORT_ANSWER)}</h2><ul>")
+        parts.append(f"<p><strong>{e(t.export_chapter)}:</strong> {e(chapter)}</p>")
+    parts.append(f"<h2>{e(t.export_answer)}</h2><ul>")
     parts += [f"<li>{e(s)}</li>" for s in sentences]
     parts.append("</ul>")
     if answer.abstained and nearest_topics(answer.hits):
-        parts.append(f"<h2>{e(texts.NEAREST_TOPICS_HEADING)}</h2><ul>")
-        parts += [f"<li>{e(t)}</li>" for t in nearest_topics(answer.hits)]
+        parts.append(f"<h2>{e(t.nearest_topics_heading)}</h2><ul>")
+        parts += [f"<li>{e(topic)}</li>" for topic in nearest_topics(answer.hits)]
         parts.append("</ul>")
     if sources:
-        heading = texts.NEAREST_PASSAGES_HEADING if answer.abstained else texts.EXPORT_RESULTS
+        heading = t.nearest_passages_heading if answer.abstained else t.export_results
         parts.append(f"<h2>{e(heading)}</h2><ol>")
         parts += [f'<li>{e(s)} <span class="fundstelle">({e(c)})</span>'
                   + (f'<br><span class="abschnitt">{e(sec)}</span>' if sec else "") + "</li>"
                   for s, c, sec in sources]
         parts.append("</ol>")
-    parts.append(f"</main><footer><p>{e(texts.EXPORT_ORIGIN)}<br>"
-                 f"{e(texts.EXPORT_CREATED)}: {created:%d.%m.%Y, %H:%M} Uhr (UTC)</p>")
+    parts.append(f"</main><footer><p>{e(t.export_origin)}<br>"
+                 f"{e(stamp(created, t))}</p>")
     if share:
-        parts.append(f'<p>{e(texts.SHARE_LABEL)}: <a href="{e(share, quote=True)}">{e(share)}</a></p>')
+        parts.append(f'<p>{e(t.share_label)}: <a href="{e(share, quote=True)}">{e(share)}</a></p>')
     parts.append("</footer></body></html>")
     return "".join(parts)
-
-
-def write_exports(answer: Answer, chapter: str, out_dir: Path, created: datetime, share: str = "",
-                  max_age_seconds: float = 3600.0) -> ExportFiles:
-    """Write both exports into `out_dir/<hash>/` and remove sub-folders older than `max_age_seconds`."""
-    markdown = markdown_export(answer, chapter, created, share)
-    page = html_export(answer, chapter, created, share)
-    digest = hashlib.sha256((markdown + page).encode("utf-8")).hexdigest()[:16]
-    folder = out_dir / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    files = ExportFiles(folder / MARKDOWN_NAME, folder / HTML_NAME)
-    _write_atomic(files.markdown, markdown)
-    _write_atomic(files.html, page)
-    os.utime(folder)  # fresh again, so a concurrent prune keeps it
-    prune(out_dir, max_age_seconds, keep=folder)
-    return files
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def prune(out_dir: Path, max_age_seconds: float, keep: Path | None = None) -> None:
-    """Remove generated sub-folders older than `max_age_seconds` (best effort)."""
-    cutoff = time.time() - max_age_seconds
-    for child in out_dir.iterdir():
-        try:
-            if child.is_dir() and child != keep and child.stat().st_mtime < cutoff:
-                shutil.rmtree(child, ignore_errors=True)
-        except OSError as exc:
-            log.debug("could not prune %s: %s", child, exc)

@@ -1,7 +1,9 @@
 """Helpful / not helpful votes on results, kept in a local SQLite database.
 
-One short connection per write (WAL mode, busy timeout) so many requests can vote at once
-without losing a vote; a locked or unwritable database never breaks an answer: `record`
+One vote per person, question and pledge: voting again changes that vote (a person is an
+anonymous id the page keeps in the browser). Each vote is stored with the chapter filter
+and the model that produced the answer. One short connection per write (WAL mode, busy
+timeout) so many requests can vote at once without losing a vote; a locked or unwritable database never breaks an answer: `record`
 logs a warning and returns False, and the UI says so kindly. `export_candidates` turns the
 votes into rows a labeller can use for the evaluation questions.
 """
@@ -34,6 +36,10 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_question_pledge ON feedback (question, pledge_id);
 """
+# Added later; an older database gets them on first use (old rows: voter NULL, never merged).
+_COLUMNS = {"voter": "TEXT", "chapter": "TEXT NOT NULL DEFAULT ''", "model": "TEXT NOT NULL DEFAULT ''"}
+_ONE_VOTE = "CREATE UNIQUE INDEX IF NOT EXISTS feedback_one_vote ON feedback (voter, question, pledge_id)"
+MAX_VOTER_CHARS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,9 @@ class Vote:
     pledge_id: str
     vote: str
     created_utc: str
+    voter: str = ""
+    chapter: str = ""
+    model: str = ""
 
 
 class FeedbackStore:
@@ -55,21 +64,39 @@ class FeedbackStore:
         self._schema_ready = False
         self._lock = threading.Lock()
 
-    def record(self, question: str, pledge_id: str, vote: str, now: datetime | None = None) -> bool:
-        """Store one vote; False (and a logged warning) if the database cannot take it."""
+    def record(self, question: str, pledge_id: str, vote: str, now: datetime | None = None, *,
+               voter: str = "", chapter: str = "", model: str = "") -> bool:
+        """Store one vote, replacing this voter's earlier vote on the same question and pledge;
+        False (and a logged warning) if the database cannot take it. Without a voter id
+        every call is a vote of its own."""
         if vote not in VOTES:
             raise ValueError(f"vote must be one of {VOTES}, not {vote!r}")
         created = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+        row = (question[:MAX_QUESTION_CHARS], pledge_id, vote, created, voter[:MAX_VOTER_CHARS] or None,
+               chapter[:200], model[:200])
         try:
             with closing(self._connect()) as con, con:
                 con.execute(
-                    "INSERT INTO feedback (question, pledge_id, vote, created_utc) VALUES (?, ?, ?, ?)",
-                    (question[:MAX_QUESTION_CHARS], pledge_id, vote, created),
-                )
+                    "INSERT INTO feedback (question, pledge_id, vote, created_utc, voter, chapter, model) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (voter, question, pledge_id) DO UPDATE SET "
+                    "vote = excluded.vote, created_utc = excluded.created_utc, chapter = excluded.chapter, "
+                    "model = excluded.model", row)
             return True
         except (sqlite3.Error, OSError) as exc:
             log.warning("feedback not stored in %s (%s): %s", self.path, type(exc).__name__, exc)
             return False
+
+    def vote_of(self, voter: str, question: str, pledge_id: str) -> str:
+        """This voter's current vote on a question and pledge ("" if none or unreadable)."""
+        if not voter or not self.path.exists():
+            return ""
+        try:
+            with closing(self._connect()) as con:
+                row = con.execute("SELECT vote FROM feedback WHERE voter = ? AND question = ? AND pledge_id = ?",
+                                  (voter[:MAX_VOTER_CHARS], question[:MAX_QUESTION_CHARS], pledge_id)).fetchone()
+        except (sqlite3.Error, OSError):
+            return ""
+        return str(row[0]) if row else ""
 
     def votes(self) -> list[Vote]:
         """All stored votes, oldest first (raises sqlite3.Error if the database is unusable)."""
@@ -77,7 +104,8 @@ class FeedbackStore:
             return []
         with closing(self._connect()) as con:
             rows = con.execute(
-                "SELECT question, pledge_id, vote, created_utc FROM feedback ORDER BY id"
+                "SELECT question, pledge_id, vote, created_utc, COALESCE(voter, ''), chapter, model "
+                "FROM feedback ORDER BY id"
             ).fetchall()
         return [Vote(*row) for row in rows]
 
@@ -117,6 +145,12 @@ class FeedbackStore:
             if str(mode).lower() != "wal":
                 log.warning("feedback database %s is not in WAL mode (%s)", self.path, mode)
             con.executescript(_SCHEMA)
+            have = {row[1] for row in con.execute("PRAGMA table_info(feedback)")}
+            for name, kind in _COLUMNS.items():
+                if name not in have:
+                    con.execute(f"ALTER TABLE feedback ADD COLUMN {name} {kind}")
+            con.execute(_ONE_VOTE)
+            con.commit()
             self._schema_ready = True
 
 

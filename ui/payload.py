@@ -17,9 +17,15 @@ def answer_payload(answer: Answer, chapter: str = "", share_link: str = "") -> d
         "question": "" if answer.error else answer.question,
         "chapter": chapter,
         "abstained": answer.abstained,
+        "outcome": "nothing" if answer.error else answer.outcome,  # answer | nearest | nothing
+        "confidence": answer.confidence,  # the abstention model's P(answerable); None without one
         "error": answer.error,
         "answer": doorstep_text(answer),
         "answer_raw": answer.text,
+        # Typo correction: the question as searched ("" when searched as asked) and each change.
+        "corrected": answer.corrected,
+        "corrections": [{"original": c.original, "corrected": c.corrected} for c in answer.corrections],
+        "language": answer.language,
         "nearest_topics": nearest_topics(answer.hits) if answer.abstained else [],
         "share_link": share_link,
         "hits": [

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
 QUESTION_PARAM = "q"
 CHAPTER_PARAM = "kapitel"
+PLEDGE_PARAM = "p"
+LANGUAGE_PARAM = "lang"
+READABLE_CHARS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,26 @@ def share_url(base: str, question: str, chapter: str = "") -> str:
         return "?" + share_query(question, chapter)
     scheme, netloc, path, _, _ = urlsplit(base)
     return urlunsplit((scheme, netloc, path or "/", share_query(question, chapter), ""))
+
+
+def permalink(pledge_id: str) -> str:
+    """"?p=wahlprogramm-2025:3055": opens that pledge in its source view (relative to the page)."""
+    return "?" + urlencode({PLEDGE_PARAM: pledge_id}, safe=":")
+
+
+def readable_link(url: str, limit: int = READABLE_CHARS) -> str:
+    """A link as people can read it on a phone: no scheme, the query decoded, cut with "…"."""
+    scheme, netloc, path, query, _ = urlsplit(url)
+    text = netloc + (path if path not in ("", "/") else "/") + ("?" + unquote_plus(query) if query else "")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def parse_pledge(params: Mapping[str, str], known: Sequence[str] | Mapping[str, object]) -> str | None:
+    """The pledge id a permalink asks for (None without one); "" when the id is unknown."""
+    value = str(params.get(PLEDGE_PARAM, "") or "")[:200]
+    if not value:
+        return None
+    return value if value in known else ""
 
 
 def page_base(headers: Mapping[str, str], fallback_url: str = "") -> str:

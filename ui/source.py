@@ -17,7 +17,8 @@ from pathlib import Path
 
 from index.pledge import Citation, LeadIn
 from index.numbering import motion_line_map, programme_lines
-from ui.texts import CITED_LINES_NOTE, SOURCE_LINE_LABEL, SOURCE_VIEW_MISSING
+from ui.i18n import Texts
+from ui.texts import DE
 from ui.wording import line_span, source_name
 
 log = logging.getLogger(__name__)
@@ -72,21 +73,21 @@ def excerpt(lines: list[str], citation: Citation, context: int = DEFAULT_CONTEXT
 
 
 def render_source_view(sources: dict[str, list[str]], citation: Citation, context: int = DEFAULT_CONTEXT,
-                       lead_in: LeadIn | None = None) -> str:
+                       t: Texts = DE, lead_in: LeadIn | None = None) -> str:
     """HTML table of an excerpt: line numbers as row headers, cited and lead-in lines marked."""
     rows = excerpt(sources.get(citation.source, []), citation, context, lead_in)
     if not rows:
-        return f'<p class="nf-hinweis">{html.escape(SOURCE_VIEW_MISSING)}</p>'
+        return f'<p class="nf-hinweis">{html.escape(t.source_view_missing)}</p>'
     shown = Citation(citation.source, rows[0].number, rows[-1].number)
     caption = f"{source_name(citation.source)}, {line_span(shown)}"
     body = "".join(_row(r) for r in rows)
     return (
         f'<div class="nf-quelltext">'
-        f'<p class="nf-hinweis">{html.escape(CITED_LINES_NOTE)}</p>'
-        f'<table class="nf-zeilen" aria-label="{html.escape(caption, quote=True)}">'
+        f'<p class="nf-hinweis">{html.escape(t.cited_lines_note)}</p>'
+        f'<table class="nf-zeilen" lang="de" dir="ltr" aria-label="{html.escape(caption, quote=True)}">'
         f"<caption class=\"nf-sr\">{html.escape(caption)}</caption>"
-        f"<thead class=\"nf-sr\"><tr><th scope=\"col\">{html.escape(SOURCE_LINE_LABEL)}</th>"
-        f"<th scope=\"col\">Text</th></tr></thead>"
+        f"<thead class=\"nf-sr\"><tr><th scope=\"col\">{html.escape(t.source_line_label)}</th>"
+        f"<th scope=\"col\">{html.escape(t.source_text_label)}</th></tr></thead>"
         f"<tbody>{body}</tbody></table></div>"
     )
 

@@ -74,7 +74,9 @@ table.nf-zeilen tr.nf-einleitung td mark { background: #fff4c2; color: #1a1a1a; 
 button.nf-vote { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 12px;
   min-height: 40px; background: var(--button-secondary-background-fill); color: var(--body-text-color);
   cursor: pointer; font-size: .9rem; margin: 0 !important; }
-button.nf-vote[aria-pressed="true"] { background: var(--color-accent-soft); border-color: var(--color-accent);
+button.nf-vote-ja[aria-pressed="true"] { background: var(--color-accent-soft); border-color: var(--color-accent);
+  font-weight: 600; }
+button.nf-vote-nein[aria-pressed="true"] { background: #fef3f2; border-color: #b42318; color: #7a271a;
   font-weight: 600; }
 .nf-haustuer h2 { margin: .25rem 0 .15rem; }
 ul.nf-haustuer-saetze { margin: .25rem 0 .5rem 1.25rem !important; padding: 0 !important; }
@@ -87,10 +89,43 @@ button.nf-kopieren { border: 1px solid var(--border-color-primary); border-radiu
 button.nf-kopieren:focus-visible { outline: 3px solid var(--color-accent); outline-offset: 2px; }
 .nf-kopiert { color: var(--body-text-color-subdued); }
 .nf-notiz { margin: 0; padding: 8px 12px; border-radius: 8px; }
-.nf-ok { background: var(--color-accent-soft); }
+#nf-rueckmeldung { position: fixed !important; left: 50%; bottom: 12px; transform: translateX(-50%); z-index: 50;
+  width: min(36rem, calc(100vw - 24px)); pointer-events: none; border: 0 !important; background: transparent !important; }
+#nf-rueckmeldung .nf-notiz { box-shadow: 0 2px 10px rgba(0, 0, 0, .2); animation: nf-ausblenden 7s forwards; }
+@keyframes nf-ausblenden { 0%, 85% { opacity: 1; } 100% { opacity: 0; visibility: hidden; } }
+.nf-korrektur { margin: 0 0 .5rem; display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: center; }
+button.nf-original { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 4px 12px;
+  min-height: 36px; background: transparent; color: var(--link-text-color); font-weight: 400 !important;
+  font-size: .95rem; cursor: pointer; text-align: start; }
+button.nf-original:focus-visible { outline: 3px solid var(--color-accent); outline-offset: 2px; }
+.nf-nur-deutsch { margin: 0 0 .75rem; padding: 6px 10px; border-inline-start: 3px solid var(--color-accent);
+  background: var(--block-background-fill); }
+.nf-permalink { margin: .25rem 0 0 !important; font-size: .9rem; }
+li.nf-fokus { border-color: var(--color-accent) !important; box-shadow: 0 0 0 2px var(--color-accent-soft); }
+#nf-kopfzeile { align-items: flex-start; flex-wrap: wrap !important; }
+#nf-kopf { flex: 1 1 18rem !important; min-width: 0 !important; }
+/* Gradio writes dir="ltr" on every block; on an Arabic page the blocks read right to left
+   (the programme's German keeps its own dir="ltr"). */
+html[dir="rtl"] .gradio-container .block, html[dir="rtl"] .gradio-container .form { direction: rtl; }
+html[dir="rtl"] .gradio-container textarea { direction: rtl; }
+html[dir="rtl"] .gradio-container .wrap-inner { direction: ltr; }
+html[dir="rtl"] .gradio-container input[role="combobox"] { text-align: right; }
+html[dir="rtl"] #nf-beispiele button { direction: ltr; text-align: left; }
+[dir="rtl"] table.nf-zeilen th { text-align: right; }
+[dir="rtl"] ul.nf-haustuer-saetze { margin: .25rem 1.25rem .5rem 0 !important; }
+.nf-ok { background: #dcfce7; color: #14532d; border: 1px solid #86efac; }
 .nf-warnung { background: #fffaeb; color: #7a2e0e; border: 1px solid #fec84b; }
+/* Our handlers never raise (errors show in the page's own box); a refused request (full queue)
+   is said once in a toast, not with a red badge on every component. */
+.gradio-container [data-testid="status-tracker"] .error,
+.gradio-container [data-testid="status-tracker"] .clear-status, .gradio-container .wrap .error { display: none !important; }
 #nf-fusszeile { color: var(--body-text-color-subdued); font-size: .85rem; }
 @media (max-width: 600px) {
+  #nf-sprache { flex: 1 1 100% !important; }
+  #nf-beispiele .gallery, #nf-beispiele [class*="gallery"] { display: flex !important; flex-direction: column;
+    gap: 6px; }
+  #nf-beispiele button { width: 100% !important; max-width: none !important; text-align: start; }
+  #nf-mitnehmen button { flex: 1 1 100% !important; }
   ol.nf-karten > li.nf-karte { padding: 12px 10px; }
   .nf-quelltext { padding-left: 4px; }
   .nf-satz { font-size: 1rem; }
@@ -98,68 +133,3 @@ button.nf-kopieren:focus-visible { outline: 3px solid var(--color-accent); outli
 }
 """
 
-# Gradio's page says lang="en"; the whole app is German (screen readers pick the voice by it).
-HEAD = '<script>document.documentElement.lang = "de";</script>'
-PAGE_JS = '() => { document.documentElement.lang = "de"; }'
-
-# js_on_load of the results component: a click on a vote button becomes a "click" event
-# carrying {rank, vote}; the server looks the pledge up itself (never trusts the page).
-RESULTS_JS = """
-element.addEventListener('click', (ev) => {
-  const button = ev.target.closest('button[data-nf-vote]');
-  if (!button || !element.contains(button)) return;
-  const group = button.closest('.nf-feedback');
-  if (group) group.querySelectorAll('button[data-nf-vote]').forEach(
-    (b) => b.setAttribute('aria-pressed', b === button ? 'true' : 'false'));
-  trigger('click', {rank: Number(button.dataset.nfRank), vote: button.dataset.nfVote});
-});
-"""
-
-# js_on_load of the doorstep answer: the copy button copies the visible sentences.
-_COPY_JS = """
-element.addEventListener('click', async (ev) => {
-  const button = ev.target.closest('button[data-nf-copy]');
-  if (!button || !element.contains(button)) return;
-  const source = element.querySelector('[data-nf-copy-source]');
-  const done = element.querySelector('.nf-kopiert');
-  if (!source) return;
-  const text = source.innerText.trim();
-  let ok = false;
-  try { await navigator.clipboard.writeText(text); ok = true; } catch (e) {
-    const area = document.createElement('textarea');
-    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
-    document.body.appendChild(area); area.select();
-    try { ok = document.execCommand('copy'); } catch (e2) { ok = false; }
-    area.remove();
-  }
-  if (done) done.textContent = ok ? DONE : FAILED;
-});
-"""
-
-
-def copy_js(done: str, failed: str) -> str:
-    """The copy script with its German confirmation texts filled in."""
-    return _COPY_JS.replace("DONE", json.dumps(done)).replace("FAILED", json.dumps(failed))
-
-
-# js_on_load of the status line: a polite live region, so screen readers hear the outcome.
-STATUS_JS = "element.setAttribute('role', 'status'); element.setAttribute('aria-live', 'polite');"
-
-# After an answer: put the share link into the address bar too (no reload).
-_UPDATE_URL_JS = """
-(question, chapter) => {
-  try {
-    const url = new URL(window.location.href);
-    url.search = '';
-    if (question && question.trim()) url.searchParams.set('q', question.trim());
-    if (chapter && chapter !== ALL) url.searchParams.set('kapitel', chapter);
-    window.history.replaceState(null, '', url);
-  } catch (e) { /* the page works without it */ }
-  return [];
-}
-"""
-
-
-def update_url_js(all_chapters: str) -> str:
-    """The address-bar script, with the label meaning "no chapter filter" filled in."""
-    return _UPDATE_URL_JS.replace("ALL", json.dumps(all_chapters))

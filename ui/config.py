@@ -1,0 +1,68 @@
+"""The app's settings as one frozen value, read from flags and environment at the edge.
+
+`AppConfig()` holds the defaults the flags show, so `build_demo`, `python app.py` and the
+load tests all run with the same numbers unless told otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+
+
+@dataclass(frozen=True, slots=True)
+class AppConfig:
+    """Where to serve, what to load, and how many questions at once.
+
+    concurrency: questions answered at the same time; queue_size: waiting questions before
+    the page says "busy"; top_k: results shown; max_api_top_k: most results `/ask` returns.
+    """
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    model: str = ""  # "" = the index's default model
+    data_dir: Path = DEFAULT_DATA
+    corpus: Path = DEFAULT_CORPUS
+    concurrency: int = 2
+    queue_size: int = 64
+    top_k: int = 5
+    max_api_top_k: int = 20
+    log_level: str = "INFO"
+
+
+def parse_args(argv: list[str] | None = None) -> AppConfig:
+    """Flags, with host and port also from NACHGEFRAGT_HOST / NACHGEFRAGT_PORT."""
+    from index.config import DEFAULT_MODEL
+
+    d = AppConfig()
+    parser = argparse.ArgumentParser(description="Nachgefragt: Fragen an das Wahlprogramm 2025 (Web-App).")
+    parser.add_argument("--host", default=os.environ.get("NACHGEFRAGT_HOST", d.host),
+                        help="address to bind (default 127.0.0.1; env NACHGEFRAGT_HOST)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("NACHGEFRAGT_PORT", d.port)),
+                        help="port (default 7860; env NACHGEFRAGT_PORT)")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="embedding model (default: the offline default)")
+    parser.add_argument("--data-dir", type=Path, default=d.data_dir, help="index, model cache and feedback database")
+    parser.add_argument("--corpus", type=Path, default=d.corpus, help="folder with the programme sources")
+    parser.add_argument("--concurrency", type=int, default=d.concurrency,
+                        help=f"questions answered at the same time (default {d.concurrency})")
+    parser.add_argument("--queue-size", type=int, default=d.queue_size,
+                        help=f"waiting questions before 'busy' (default {d.queue_size})")
+    parser.add_argument("--log-level", default=os.environ.get("NACHGEFRAGT_LOG", d.log_level))
+    a = parser.parse_args(argv)
+    return AppConfig(host=a.host, port=a.port, model=a.model, data_dir=a.data_dir, corpus=a.corpus,
+                     concurrency=a.concurrency, queue_size=a.queue_size, log_level=a.log_level)
+
+
+def start_message(config: AppConfig) -> str:
+    """The log line at start; it mentions building the index only when there is none yet."""
+    from index.config import index_name_for
+
+    first = not (config.data_dir / index_name_for(config.model) / "manifest.json").exists()
+    note = " (first start: building the index takes a few minutes)" if first else ""
+    return f"opening model {config.model} and index in {config.data_dir}{note}"
