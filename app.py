@@ -232,6 +232,9 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     torch.set_num_threads(1)
+    from qa.cache import AnswerCache
+
+    qa.cache = AnswerCache(config.cache_size)  # repeated questions (examples, share links) at once
     demo = build_demo(qa, open_feedback(config.data_dir), load_sources(config.corpus), config)
     log.info("serving on http://%s:%d", config.host, config.port)
     launch(demo, config.host, config.port)

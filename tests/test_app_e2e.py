@@ -35,7 +35,7 @@ def test_question_results_source_view_feedback_share_and_export(servers, page) -
     text = first.inner_text()
     assert "Wir werden den Ehrenamtsfonds weiter aufstocken." in text
     assert "Gleichberechtigung und Engagement › Für das Ehrenamt als Herz der Stadt" in text
-    assert "Wahlprogramm 2025, Z. 3679" in text
+    assert "Wahlprogramm 2025, Z. 3676, 3679" in text  # the lead-in "Dafür werden wir" stands at 3676
     assert "Antrag „Gleichberechtigung und Engagement“, Z. 252" in text
     doorstep = pg.locator("#nf-haustuer")
     assert doorstep.get_by_role("heading", name="Haustür-Antwort").count() == 1

@@ -33,6 +33,7 @@ class AppConfig:
     queue_size: int = 64
     top_k: int = 5
     max_api_top_k: int = 20
+    cache_size: int = 1024  # answers kept for repeated questions (qa/cache.py)
     log_level: str = "INFO"
 
 
