@@ -41,7 +41,7 @@ def any_page(request, browser):  # type: ignore[no-untyped-def]
 def wait_in_view(pg, selector: str) -> None:  # type: ignore[no-untyped-def]
     """Wait until the element's top is in the upper two thirds of the screen (the page scrolls smoothly)."""
     pg.wait_for_function("(s) => { const r = document.querySelector(s).getBoundingClientRect();"
-                         " return r.top >= 0 && r.top < window.innerHeight * 0.65; }", arg=selector)
+                         " return r.top >= -2 && r.top < window.innerHeight * 0.65; }", arg=selector)  # -2: sub-pixel scroll
     pg.wait_for_timeout(400)  # let a smooth scroll finish before a screenshot
 
 

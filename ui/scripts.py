@@ -177,10 +177,12 @@ AFTER_ANSWER_JS = """
   const pledge = document.querySelector('#nf-thema li.nf-fokus:not([data-nf-shown])');
   if (pledge) {  // a permalink: show its pledge once the topic tab is on screen
     let tries = 0;
-    const reveal = () => {
-      if (pledge.offsetParent === null && tries++ < 30) { setTimeout(reveal, 100); return; }
+    const reveal = () => {  // a busy machine may take seconds to show the tab
+      if (pledge.offsetParent === null && tries++ < 150) { setTimeout(reveal, 100); return; }
       pledge.dataset.nfShown = '1';
       pledge.scrollIntoView({block: 'start'});
+      // the page may still grow above it (the opened source view, fonts): once more when settled
+      setTimeout(() => pledge.scrollIntoView({block: 'start'}), 400);
     };
     reveal();
     return [];
