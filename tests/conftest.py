@@ -71,6 +71,11 @@ def real_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert fetched.returncode == 0, fetched.stderr[-2000:]
     data = tmp_path_factory.mktemp("real-data")
     (data / "models").symlink_to(repo_models, target_is_directory=True)
+    built = ROOT / ".nachgefragt" / "index"
+    if (built / "manifest.json").is_file():  # a checkout's own index: `build` checks it and reuses it if fresh
+        import shutil
+
+        shutil.copytree(built, data / "index")
     done = subprocess.run([sys.executable, "-m", "index", "build", "--data-dir", str(data)], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]

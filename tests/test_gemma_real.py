@@ -13,7 +13,7 @@ from index.resolve import gemma_dir
 from index.store import embed_passages, load_index
 
 pytestmark = pytest.mark.real_model
-MIN_COSINE = 0.999
+MIN_COSINE = 0.999  # measured: min 0.99946, mean 0.99993 over 377 passages
 SAMPLE_EVERY = 4  # float32 over every 4th passage (378 of 1513): the whole corpus in float32 takes minutes
 
 
@@ -37,8 +37,11 @@ def test_bfloat16_index_matches_float32(index, fp32: SentenceTransformerEmbedder
     rows = list(range(0, len(index.pledges), SAMPLE_EVERY))
     fresh = embed_passages([index.pledges[r] for r in rows], fp32, IndexConfig.for_model(GEMMA_MODEL))
     stored = index.dense.reconstruct_n(0, index.dense.ntotal)[rows]
-    cosines = np.sum(fresh * stored, axis=1)
-    assert len(rows) >= 370 and float(cosines.min()) >= MIN_COSINE, f"min cosine {cosines.min():.5f}"
+    # true cosines: bfloat16 vectors are normalised in bfloat16, so their float32 norms are off by ~0.1 %
+    cosines = np.sum(fresh * stored, axis=1) / (np.linalg.norm(fresh, axis=1) * np.linalg.norm(stored, axis=1))
+    print(f"\nbfloat16 vs float32 over {len(rows)} passages: min {cosines.min():.5f}, mean {cosines.mean():.5f}")
+    assert len(rows) >= 370
+    assert float(cosines.min()) >= MIN_COSINE, f"min {cosines.min():.5f}, mean {cosines.mean():.5f}"
 
 
 def test_query_prompt_and_title_are_applied(fp32: SentenceTransformerEmbedder) -> None:

@@ -73,4 +73,4 @@ def test_person_readable_output(data_dir: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "qa", "--data-dir", str(data_dir), "Wird das Busticket billiger?"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0
-    assert "Deutschlandticket" in done.stdout and "wahlprogramm-2025, Z. " in done.stdout
+    assert "Deutschlandticket" in done.stdout and "Wahlprogramm 2025, Z. " in done.stdout
