@@ -114,7 +114,8 @@ class SentenceTransformerEmbedder:
         self.dim: int = int(get_dim())
         prompts = getattr(self._model, "prompts", None) or {}
         self.query_prompt: str = prompts.get("query", "")
-        document = prompts.get("document", prompts.get("passage", ""))
+        # sentence-transformers adds an empty "document" prompt to models that have none (e5 has "passage")
+        document = prompts.get("document") or prompts.get("passage", "")
         # EmbeddingGemma's document prompt is "title: none | text: ": the title goes in the slot.
         self._titled = "title: none" in document
         self.passage_prompt: str = document.replace("title: none", "title: {title}") if self._titled else document
