@@ -251,18 +251,22 @@ def open_index(
     model_id: str,
     make_embedder: Callable[[], Embedder],
     rebuild: bool = False,
+    verify: bool = True,
 ) -> LoadedIndex:
     """Load the index if it is fresh and intact; otherwise (re)build it, logging why.
 
-    A loaded index is spot-checked against the embedder (`verify_sample`). A missing corpus
-    raises CorpusMissingError (a clear message) before anything is touched.
+    A loaded index is spot-checked against the embedder (`verify_sample`); with `verify`
+    False the caller must do that before serving it (the app does, once its model is
+    loaded). A missing corpus raises CorpusMissingError (a clear message) before anything
+    is touched.
     """
     corpus_sources(corpus_dir)
     remove_leftovers(index_dir)
     if not rebuild:
         try:
             loaded = load_fresh_index(index_dir, corpus_dir, model_id, config)
-            verify_sample(loaded, make_embedder(), config)
+            if verify:
+                verify_sample(loaded, make_embedder(), config)
             return loaded
         except CorruptIndexError as exc:
             if index_dir.exists():

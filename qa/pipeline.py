@@ -48,6 +48,18 @@ class Ask:
     correct: bool = True
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Prepared:
+    """A question after the cheap steps: `answer` is set when it is already answered (an error
+    or a cache hit); otherwise `fix`, `top_k` and `chapter` are what the encoder pass needs.
+    Compared by identity: two people asking the same question are two entries of a batch."""
+
+    answer: Answer | None = None
+    fix: Correction | None = None
+    top_k: int = 5
+    chapter: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     """Ranked hits and the evidence the abstention decision looks at."""
@@ -96,26 +108,39 @@ class QA:
 
     def ask_many(self, asks: Sequence["Ask"]) -> list[Answer]:
         """Answer several questions at once: the ones not in the cache share one encoder pass
-        (what the app's micro-batcher and the batch CLI use). One Answer per Ask, in order."""
-        answers: list[Answer | None] = []
-        todo: list[tuple[int, Correction, int, str | None]] = []
-        for i, ask in enumerate(asks):
-            early, text, top_k = self._check(ask)
-            answers.append(early)
-            if early is None:
-                fix = self._correct(text, ask.correct)
-                cached = self.cache.get(self._key(fix, top_k, ask.chapter)) if self.cache else None
-                if cached is not None:
-                    answers[i] = cached
-                else:
-                    todo.append((i, fix, top_k, ask.chapter))
+        (what the batch CLI uses). One Answer per Ask, in order."""
+        return self.complete([self.prepare(ask) for ask in asks])
+
+    def prepare(self, ask: "Ask") -> "Prepared":
+        """Validate, correct and look up one question (cheap, no encoder): an error or a cached
+        answer comes back ready; the rest is for `complete`. The app's request threads call
+        this, so only the questions that need the encoder wait for a shared batch."""
+        early, text, top_k = self._check(ask)
+        if early is not None:
+            return Prepared(early)
+        fix = self._correct(text, ask.correct)
+        cached = self.cache.get(self._key(fix, top_k, ask.chapter)) if self.cache else None
+        return Prepared(cached, fix, top_k, ask.chapter)
+
+    def complete(self, prepared: Sequence["Prepared"]) -> list[Answer]:
+        """The answers of prepared questions; those not ready share one encoder pass."""
+        todo = [p for p in prepared if p.answer is None and p.fix is not None]
+        done: dict[int, Answer] = {}
         if todo:
-            vectors = self.embedder.encode_queries([fix.searched for _, fix, _, _ in todo])
-            for (i, fix, top_k, chapter), vector in zip(todo, vectors):
-                answers[i] = self._answer(fix, top_k, chapter, vector)
+            vectors = self.embedder.encode_queries([p.fix.searched for p in todo])  # type: ignore[union-attr]
+            for p, vector in zip(todo, vectors):
+                answer = self._answer(p.fix, p.top_k, p.chapter, vector)  # type: ignore[arg-type]
+                done[id(p)] = answer
                 if self.cache is not None:
-                    self.cache.put(self._key(fix, top_k, chapter), answers[i])
-        return [a for a in answers if a is not None]
+                    self.cache.put(self._key(p.fix, p.top_k, p.chapter), answer)  # type: ignore[arg-type]
+        out: list[Answer] = []
+        for p in prepared:
+            answer = p.answer if p.answer is not None else done.get(id(p))
+            if answer is None:  # a Prepared made by hand without a question
+                answer = Answer(question="", hits=(), abstained=True, text="", outcome="nothing",
+                                error="Keine Frage.")
+            out.append(answer)
+        return out
 
     def _correct(self, text: str, correct: bool) -> Correction:
         """The question with its German typos corrected (unchanged when not asked for)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, corpus_sources
-from index.store import corpus_sha256, open_index
+from index.store import corpus_sha256, open_index, verify_sample
 from qa.calibration import Loaded, calibration_path, load_calibration
 from qa.pipeline import QA, QAConfig
 
@@ -22,6 +22,18 @@ def calibration_for(model_name: str, model_id: str, corpus_dir: Path, path: Path
     return loaded
 
 
+def index_config_for(name: str, index_config: IndexConfig | None = None) -> IndexConfig:
+    """The index settings for model `name` (its tuned defaults unless given)."""
+    return replace(index_config, model=name) if index_config else IndexConfig.for_model(name)
+
+
+def verify_qa(qa: QA, index_config: IndexConfig | None = None) -> None:
+    """Spot-check the served vectors against the model (CorruptIndexError if they do not
+    belong to the passages): what `open_qa(verify=False)` left for later."""
+    name = str(getattr(qa.embedder, "name", qa.index.model_id))
+    verify_sample(qa.index, qa.embedder, index_config_for(name, index_config))
+
+
 def open_qa(
     corpus_dir: Path = DEFAULT_CORPUS,
     data_dir: Path = DEFAULT_DATA,
@@ -32,22 +44,25 @@ def open_qa(
     index_name: str | None = None,
     calibration: Path | None = None,
     embedder: object | None = None,
+    verify: bool = True,
 ) -> QA:
     """Load the model and the index (building it if missing, stale or damaged).
 
     The effective model may differ from `model` when the default EmbeddingGemma cannot be
     supplied (fallback to e5-small); index and calibration then follow the effective model,
     and `QA.notices` says so. `embedder` lets a caller share one loaded model between indexes.
-    A missing corpus raises CorpusMissingError before the model is loaded.
+    A missing corpus raises CorpusMissingError before the model is loaded. With `verify`
+    False an index found fresh is not yet spot-checked against the model (which may still
+    be loading in its process): call `verify_qa` before answering from it.
     """
     from index.embed import SentenceTransformerEmbedder
 
     corpus_sources(corpus_dir)
     emb = embedder or SentenceTransformerEmbedder(model, cache_dir=data_dir)
     name = getattr(emb, "name", model)
-    config = replace(index_config, model=name) if index_config else IndexConfig.for_model(name)
+    config = index_config_for(name, index_config)
     index = open_index(corpus_dir, data_dir / (index_name or index_name_for(name)), config, model_id=emb.model_id,  # type: ignore[attr-defined]
-                       make_embedder=lambda: emb, rebuild=rebuild)
+                       make_embedder=lambda: emb, rebuild=rebuild, verify=verify)
     notices: list[str] = []
     resolved = getattr(emb, "resolved", None)
     if resolved is not None and resolved.fallback_reason:

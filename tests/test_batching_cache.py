@@ -97,3 +97,140 @@ def test_batch_cli_answers_in_chunks_in_input_order(fake_qa) -> None:
     assert chunked == single
     assert [o["id"] for o in chunked] == ["q0", "q1", "q2", None, "q3", "q4", "q5", "q6"]
     assert calls == [3, 3, 1]
+
+
+class GatedEmbedder(FakeEmbedder):
+    """The fake model, but each pass waits for `gate` (so concurrent questions pile up) and
+    records its batch sizes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.sizes: list[int] = []
+
+    def encode_queries(self, texts):
+        self.gate.wait(10)
+        self.sizes.append(len(texts))
+        return super().encode_queries(texts)
+
+
+def _ask_concurrently(fn, questions: list[str]) -> dict[int, object]:
+    out: dict[int, object] = {}
+    threads = [threading.Thread(target=lambda i=i, q=q: out.__setitem__(i, fn(q))) for i, q in enumerate(questions)]
+    for t in threads:
+        t.start()
+    return out, threads
+
+
+QUESTIONS = ["Was plant ihr zum Flughafen?", "Radwege in der Nordstadt", "Ehrenamt stärken", "Kita-Plätze",
+             "Bäume pflanzen", "Schwimmbäder sanieren", "Busticket billiger", "Wohnungen bauen"]
+
+
+def test_the_app_handlers_share_encoder_passes_and_give_each_their_own_answer(fake_index, tmp_path: Path,
+                                                                               corpus_dir: Path) -> None:
+    from qa.answerer import BatchConfig
+    from ui.config import AppConfig
+    from ui.feedback import open_feedback
+    from ui.handlers import Handlers
+    from ui.source import load_sources
+
+    emb = GatedEmbedder()
+    qa = QA(fake_index, emb)
+    h = Handlers(qa, open_feedback(tmp_path), load_sources(corpus_dir),
+                 AppConfig(batch=BatchConfig(max_batch=8, max_wait=0.05, torch_threads=0)))
+    alone = {q: [x.pledge.id for x in QA(fake_index, FakeEmbedder()).ask(q, 5).hits] for q in QUESTIONS}
+    out, threads = _ask_concurrently(lambda q: h.api_ask(q, "", 5), QUESTIONS)
+    emb.gate.set()
+    for t in threads:
+        t.join(10)
+    assert len(out) == len(QUESTIONS)
+    for i, q in enumerate(QUESTIONS):  # each caller gets the answer to its own question
+        assert [hit["pledge_id"] for hit in out[i]["hits"]] == alone[q], q
+    assert sum(emb.sizes) == len(QUESTIONS) and max(emb.sizes) > 1  # shared passes
+    h.answerer.close()
+
+
+def test_a_question_that_waits_too_long_gets_the_german_busy_message(fake_index, tmp_path: Path,
+                                                                     corpus_dir: Path) -> None:
+    from qa.answerer import BatchConfig
+    from ui.config import AppConfig
+    from ui.feedback import open_feedback
+    from ui.handlers import Handlers
+    from ui.source import load_sources
+
+    emb = GatedEmbedder()  # the encoder hangs until the gate opens
+    h = Handlers(QA(fake_index, emb), open_feedback(tmp_path), load_sources(corpus_dir),
+                 AppConfig(batch=BatchConfig(max_batch=1, timeout=0.3, torch_threads=0)))
+    import time
+
+    t0 = time.perf_counter()
+    payload = h.api_ask("Was plant ihr zum Flughafen?", "", 5)
+    assert time.perf_counter() - t0 < 1.5
+    assert payload["error"] == "Gerade sind sehr viele Anfragen – bitte gleich noch einmal."
+    page = h.ask("Radwege", "")
+    assert page.error == "Gerade sind sehr viele Anfragen – bitte gleich noch einmal."
+    emb.gate.set()  # the encoder comes back: the next question is answered again
+    assert h.api_ask("Ehrenamt stärken", "", 5)["hits"]
+    assert emb.sizes[0] == 1  # the first one was already running; the second was dropped unencoded
+    h.answerer.close()
+
+
+def test_cache_hits_and_bad_input_do_not_wait_for_the_encoder(fake_index) -> None:
+    from qa.answerer import Answerer, BatchConfig
+
+    emb = GatedEmbedder()
+    emb.gate.set()
+    qa = QA(fake_index, emb, cache=AnswerCache(16))
+    answerer = Answerer(qa, BatchConfig(max_batch=4, torch_threads=0))
+    first = answerer.ask(Ask("Was plant ihr zum Flughafen?", 5))
+    emb.gate.clear()  # from now on every encoder pass would hang
+    assert answerer.ask(Ask("was plant ihr zum Flughafen?", 5)) is first  # from the cache, at once
+    assert answerer.ask(Ask("", 5)).error  # refused before the encoder
+    assert emb.sizes == [1]
+    emb.gate.set()
+    answerer.close()
+
+
+def test_several_batch_workers_run_at_once_and_cancelled_items_are_skipped() -> None:
+    import time
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    running = []
+    lock = threading.Lock()
+    both = threading.Barrier(2, timeout=5)
+
+    def slow(items: list[int]) -> list[int]:
+        with lock:
+            running.append(items)
+        both.wait()  # passes only if two batches run at the same time
+        return items
+
+    batcher: MicroBatcher[int, int] = MicroBatcher(slow, max_batch=1, max_wait=0, workers=2)
+    out: dict[int, int] = {}
+    threads = [threading.Thread(target=lambda i=i: out.__setitem__(i, batcher(i, timeout=5))) for i in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(6)
+    assert out == {1: 1, 2: 2}
+    batcher.close()
+
+    gate = threading.Event()
+    seen: list[list[int]] = []
+
+    def gated(items: list[int]) -> list[int]:
+        gate.wait(5)
+        seen.append(list(items))
+        return items
+
+    one: MicroBatcher[int, int] = MicroBatcher(gated, max_batch=4, max_wait=0)
+    holder = threading.Thread(target=lambda: one(0, timeout=5))
+    holder.start()
+    time.sleep(0.1)  # item 0 is running and holds the worker
+    with pytest.raises(FutureTimeout):
+        one(1, timeout=0.1)  # gives up while still queued
+    gate.set()
+    holder.join(5)
+    assert one(2, timeout=5) == 2
+    one.close()
+    assert seen == [[0], [2]]  # the abandoned item was never computed

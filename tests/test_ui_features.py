@@ -162,8 +162,13 @@ def test_take_aways_are_built_on_demand(fake_qa, corpus_dir: Path, tmp_path: Pat
 
 def test_one_config_for_flags_build_demo_and_tests() -> None:
     flags, defaults = parse_args([]), AppConfig()
-    assert (flags.concurrency, flags.queue_size) == (defaults.concurrency, defaults.queue_size) == (2, 64)
+    assert (flags.concurrency, flags.queue_size) == (defaults.concurrency, defaults.queue_size) == (16, 64)
+    assert flags.batch == defaults.batch and flags.batch.max_batch <= flags.concurrency  # a batch can fill up
+    assert (flags.cache_size, flags.in_process) == (defaults.cache_size, defaults.in_process) == (1024, False)
     assert (flags.host, flags.port, flags.top_k) == ("127.0.0.1", 7860, 5)
+    for bad in (["--max-batch", "0"], ["--batch-workers", "0"], ["--concurrency", "0"], ["--cache-size", "-1"]):
+        with pytest.raises(SystemExit):  # argparse's clear message, no traceback
+            parse_args(bad)
     with pytest.raises(Exception):
         defaults.port = 1  # type: ignore[misc]
 

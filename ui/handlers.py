@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from qa.answerer import Answerer, Busy, Starting
+from qa.pipeline import Ask
 from qa.types import Answer
 from qa.validate import QuestionError, clean_top_k
 from ui.config import AppConfig
@@ -37,7 +40,9 @@ def failed(message: str) -> Answer:
 class Handlers:
     """The app's behaviour over one pipeline (shared by all sessions; holds no per-person state)."""
 
-    def __init__(self, qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]], config: AppConfig) -> None:
+    def __init__(self, qa: "QA", feedback: FeedbackStore, sources: dict[str, list[str]], config: AppConfig,
+                 ready: threading.Event | None = None) -> None:
+        """`ready`: set when the model is loaded (app.main serves the page before that)."""
         self.qa = qa
         self.feedback = feedback
         self.sources = sources
@@ -48,6 +53,9 @@ class Handlers:
         self.outline = Outline.of(index.pledges if index is not None else ())
         manifest = getattr(index, "manifest", None)
         self.model = str(manifest.get("model", "")) if isinstance(manifest, dict) else ""
+        # Concurrent questions share encoder passes (a pipeline without `prepare`, e.g. a test
+        # stand-in, is asked directly).
+        self.answerer = Answerer(qa, config.batch, ready) if hasattr(qa, "prepare") else None
         self.warm_up()
 
     def warm_up(self) -> None:
@@ -70,11 +78,19 @@ class Handlers:
         return question, False
 
     def ask(self, question: object, chapter: str, correct: bool = True, top_k: int | None = None) -> Answer:
+        """The answer for the page or `/ask`: through the shared encoder batches when the
+        pipeline offers them; "too many questions" and bugs become a message, never a hang."""
         k = top_k or self.config.top_k
         try:
+            if self.answerer is not None:
+                return self.answerer.ask(Ask(question, k, chapter or None, correct))
             if correct:
                 return self.qa.ask(question, top_k=k, chapter=chapter or None)
             return self.qa.ask(question, top_k=k, chapter=chapter or None, correct=False)
+        except Starting:
+            return failed(texts_for(None).starting)
+        except Busy:
+            return failed(texts_for(None).queue_full)
         except Exception:  # a bug must not leave people with a hung page
             log.exception("ask failed")
             return failed(texts_for(None).error_internal)

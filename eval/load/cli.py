@@ -23,12 +23,14 @@ def measure(config: LoadConfig, pid: int | None, questions: Sequence[str]) -> di
     before = read_memory(pid) if pid else {}
     cpu0 = cpu_seconds(pid) if pid else None
     own0 = time.process_time()
-    summary, _ = run_load(config, questions)
+    from ui.texts import EXAMPLE_QUESTIONS
+
+    summary, _ = run_load(config, questions, popular=EXAMPLE_QUESTIONS)
     own_cpu = time.process_time() - own0
     cpu1 = cpu_seconds(pid) if pid else None
     after = read_memory(pid) if pid else {}
     report: dict[str, Any] = {"url": config.url, "api_name": config.api_name, "client": config.client,
-                              "think_seconds": config.think,
+                              "think_seconds": config.think, "repeat_share": config.repeats,
                               "timeout_seconds": config.timeout, "max_requests": config.max_requests,
                               **asdict(summary)}
     if pid:
@@ -55,9 +57,10 @@ def format_report(report: dict[str, Any]) -> str:
     lines = [
         f"{report['clients']} {report['client']} clients, {report['seconds']:.1f} s, think {report['think_seconds']:g} s: "
         f"{report['requests']} requests, {report['answered']} answered, {report['errors']} errors, "
-        f"{report['busy']} busy",
+        f"{report['busy']} busy; {report['repeats']} repeats of popular questions",
         f"throughput {report['throughput_rps']:.1f} answers/s; latency ms p50 {ms('p50_ms')} p95 {ms('p95_ms')} "
-        f"p99 {ms('p99_ms')} max {ms('max_ms')} (mean {ms('mean_ms')}); busy rejections p95 {ms('busy_p95_ms')} ms",
+        f"p99 {ms('p99_ms')} max {ms('max_ms')} (mean {ms('mean_ms')}); busy rejections p95 {ms('busy_p95_ms')} ms"
+        + (f"; p95 of the distinct questions {ms('distinct_p95_ms')}" if report.get("repeats") else ""),
     ]
     if report.get("app_pid"):
         lines.append(
@@ -81,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--max-requests", type=int, default=100_000, help="at most this many requests in all")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds before one request counts as hung")
     ap.add_argument("--think", type=float, default=0.0, help="pause of a client between its questions (s)")
+    ap.add_argument("--repeats", type=float, default=0.0,
+                    help="share of requests repeating a popular question (default 0: every question distinct)")
     ap.add_argument("--api-name", default=DEFAULT_API_NAME, help="the app's API endpoint (default /ask)")
     ap.add_argument("--client", choices=sorted(CLIENTS), default="gradio",
                     help="gradio: gradio_client (default); http: Gradio's plain HTTP API, far lighter on the CPU")
@@ -104,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.clients < 1 or args.seconds <= 0 or args.max_requests < 1 or args.timeout <= 0:
         print("--clients, --seconds, --max-requests and --timeout must be positive", file=sys.stderr)
+        return 2
+    if not 0 <= args.repeats <= 1:
+        print("--repeats is a share between 0 and 1", file=sys.stderr)
         return 2
     if args.spawn == (args.url is not None):
         print("give either --url (a running app) or --spawn (start one)", file=sys.stderr)
@@ -129,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             pid = args.pid
         config = LoadConfig(url=url, clients=args.clients, seconds=args.seconds, max_requests=args.max_requests,
                             timeout=args.timeout, think=args.think, api_name=args.api_name, seed=args.seed,
-                            client=args.client)
+                            client=args.client, repeats=args.repeats)
         report = measure(config, pid, questions)
     except (RuntimeError, TimeoutError) as exc:
         print(f"load test failed: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
+from eval.load.asking import QuestionSource
 from eval.load.clients import CLIENTS, DEFAULT_API_NAME, check_loopback, classify
 from eval.load.stats import Outcome, Summary, summarise
 
@@ -27,6 +28,7 @@ class LoadConfig:
     api_name: str = DEFAULT_API_NAME
     seed: int = 2025
     client: str = "gradio"
+    repeats: float = 0.0  # share of requests that repeat a popular question (eval/load/asking.py)
 
 
 class _Budget:
@@ -44,10 +46,13 @@ class _Budget:
             return True
 
 
-def run_load(config: LoadConfig, questions: Sequence[str]) -> tuple[Summary, list[Outcome]]:
+def run_load(config: LoadConfig, questions: Sequence[str], popular: Sequence[str] = ()) -> tuple[Summary, list[Outcome]]:
     """Run `config.clients` client threads against the app; every thread stops at the deadline,
-    when the shared request budget is used up, or after one request past its timeout."""
+    when the shared request budget is used up, or after one request past its timeout. The
+    clients share one `QuestionSource`: distinct questions, plus `config.repeats` of popular
+    ones (`popular` first)."""
     url = check_loopback(config.url)
+    source = QuestionSource(questions, config.repeats, popular, seed=config.seed)
     outcomes: list[Outcome] = []
     lock = threading.Lock()
     budget = _Budget(config.max_requests)
@@ -60,8 +65,6 @@ def run_load(config: LoadConfig, questions: Sequence[str]) -> tuple[Summary, lis
 
     def client_thread(n: int) -> None:
         rnd = random.Random(config.seed * 1000 + n)
-        order = list(questions)
-        rnd.shuffle(order)
         client = None
         setup_error = ""
         try:
@@ -78,16 +81,14 @@ def run_load(config: LoadConfig, questions: Sequence[str]) -> tuple[Summary, lis
             return
         if config.think > 0:  # people do not all start at the same moment
             time.sleep(rnd.uniform(0, config.think))
-        i = 0
         while time.perf_counter() < deadline and budget.take():
-            question = order[i % len(order)]
-            i += 1
+            question, repeat = source.take(rnd)
             t0 = time.perf_counter()
             try:
                 kind, message = client.ask(question, config.api_name, config.timeout)
             except Exception as exc:  # noqa: BLE001 -- every failure is counted, none stops the run
                 kind, message = classify(exc), f"{type(exc).__name__}: {exc}"[:300]
-            record(Outcome(n, t0 - start, time.perf_counter() - t0, kind, message))
+            record(Outcome(n, t0 - start, time.perf_counter() - t0, kind, message, repeat))
             if kind == "busy":
                 time.sleep(min(0.5, max(0.0, deadline - time.perf_counter())))  # back off like a person would
             elif config.think > 0:  # random pauses (mean `think`), so clients do not move in lockstep

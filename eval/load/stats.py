@@ -19,6 +19,7 @@ class Outcome:
     seconds: float
     kind: str
     message: str = ""
+    repeat: bool = False  # a popular question asked again (may come from the app's cache)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class Summary:
     mean_ms: float | None
     busy_p95_ms: float | None
     error_messages: list[str] = field(default_factory=list)
+    repeats: int = 0  # requests that repeated a popular question
+    distinct_p95_ms: float | None = None  # p95 of the answered requests that were not repeats
 
 
 def summarise(outcomes: Sequence[Outcome], clients: int, wall_seconds: float) -> Summary:
@@ -71,4 +74,6 @@ def summarise(outcomes: Sequence[Outcome], clients: int, wall_seconds: float) ->
         mean_ms=r(sum(ok) / len(ok) if ok else None),
         busy_p95_ms=r(percentile(busy, 95)),
         error_messages=messages,
+        repeats=sum(o.repeat for o in outcomes),
+        distinct_p95_ms=r(percentile(sorted(o.seconds * 1000 for o in outcomes if o.kind == "ok" and not o.repeat), 95)),
     )

@@ -59,6 +59,7 @@ TEXTS = Texts(
     error_internal="حدث خطأ أثناء البحث. يُرجى المحاولة مرة أخرى.",
     busy_title="لحظة من فضلك",
     queue_full="هناك طلبات كثيرة جدًا الآن – يُرجى المحاولة بعد قليل.",
+    starting="يبدأ Nachgefragt الآن – يُرجى المحاولة مرة أخرى بعد بضع ثوانٍ.",
     too_long="كان نصك أطول من {n} حرف، وقد قُطع بعد {n} حرف.",
     searched_for="تم البحث عن: {corrected}",
     instead_of="بدلًا من „{original}“",

@@ -71,6 +71,7 @@ class Texts:
     error_internal: str
     busy_title: str  # title of the "too many requests" message
     queue_full: str
+    starting: str  # a question asked while the model is still loading
     too_long: str  # "{n}" = limit: the paste was cut
     searched_for: str  # "Gesucht nach: {corrected}"
     instead_of: str  # "statt „{original}“"

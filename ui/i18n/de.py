@@ -60,6 +60,7 @@ TEXTS = Texts(
     error_internal="Bei der Suche ist ein Fehler aufgetreten. Bitte versuchen Sie es noch einmal.",
     busy_title="Einen Moment, bitte",
     queue_full="Gerade sind sehr viele Anfragen – bitte gleich noch einmal.",
+    starting="Nachgefragt startet gerade – bitte in ein paar Sekunden noch einmal.",
     too_long="Ihr Text war länger als {n} Zeichen und wurde nach {n} Zeichen abgeschnitten.",
     searched_for="Gesucht nach: {corrected}",
     instead_of="statt „{original}“",

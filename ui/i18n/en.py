@@ -60,6 +60,7 @@ TEXTS = Texts(
     error_internal="Something went wrong during the search. Please try again.",
     busy_title="One moment, please",
     queue_full="There are very many requests right now – please try again in a moment.",
+    starting="Nachgefragt is just starting – please try again in a few seconds.",
     too_long="Your text was longer than {n} characters and was cut after {n} characters.",
     searched_for="Searched for: {corrected}",
     instead_of="instead of “{original}”",

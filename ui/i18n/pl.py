@@ -60,6 +60,7 @@ TEXTS = Texts(
     error_internal="Podczas wyszukiwania wystąpił błąd. Spróbuj ponownie.",
     busy_title="Chwileczkę",
     queue_full="W tej chwili jest bardzo dużo zapytań – spróbuj ponownie za chwilę.",
+    starting="Nachgefragt właśnie się uruchamia – spróbuj ponownie za kilka sekund.",
     too_long="Twój tekst był dłuższy niż {n} znaków i został ucięty po {n} znakach.",
     searched_for="Wyszukano: {corrected}",
     instead_of="zamiast „{original}”",

@@ -60,6 +60,7 @@ TEXTS = Texts(
     error_internal="Arama sırasında bir hata oluştu. Lütfen tekrar deneyin.",
     busy_title="Lütfen biraz bekleyin",
     queue_full="Şu anda çok fazla istek var – lütfen birazdan tekrar deneyin.",
+    starting="Nachgefragt şu anda başlatılıyor – lütfen birkaç saniye sonra tekrar deneyin.",
     too_long="Metniniz {n} karakterden uzundu ve {n}. karakterden sonra kesildi.",
     searched_for="Aranan: {corrected}",
     instead_of="(„{original}“ yerine)",

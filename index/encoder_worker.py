@@ -1,0 +1,86 @@
+"""The encoder process: loads the embedding model and embeds what the app sends it.
+
+Started by `index.encoder_process.ProcessEmbedder` as `python -m index.encoder_worker --fd N
+…` with one end of a socket pair. Why a process: the model's forward pass and the web
+server's event loop in one process share one GIL; measured here, a Python thread 40 % busy
+slows a batch of 8 by 1.6×, another process by 1.0× (docs/reliability.md). And the app can
+serve its page while this process is still importing PyTorch and loading the model.
+
+Messages (pickled, `multiprocessing.connection`): the worker first sends ("ready", facts)
+or ("failed", message); then answers ("queries", texts) and ("passages", (texts,
+show_progress, titles)) with ("ok", float32 array) or ("error", message); ("stop", None)
+or the app closing its end ends it.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("index.encoder_worker")
+
+
+def serve(conn: Connection, embedder: Any) -> None:
+    """Answer requests until told to stop or the other end goes away."""
+    while True:
+        try:
+            kind, payload = conn.recv()
+        except (EOFError, OSError):
+            return
+        if kind == "stop":
+            return
+        try:
+            if kind == "queries":
+                out = embedder.encode_queries(list(payload))
+            elif kind == "passages":
+                texts, show_progress, titles = payload
+                out = embedder.encode_passages(list(texts), show_progress=show_progress, titles=titles)
+            else:
+                raise ValueError(f"unknown request {kind!r}")
+            conn.send(("ok", out))
+        except Exception as exc:  # noqa: BLE001 - the app gets the message, the worker lives on
+            log.exception("request %s failed", kind)
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m index.encoder_worker", description=__doc__.splitlines()[0])
+    ap.add_argument("--fd", type=int, required=True, help="socket to the app (inherited)")
+    ap.add_argument("--model", required=True, help="resolved model path or name")
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--dtype", default="auto")
+    ap.add_argument("--threads", type=int, default=0, help="PyTorch threads (0 = its default)")
+    ap.add_argument("--log-level", default="INFO")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s encoder: %(message)s")
+    conn = Connection(args.fd)
+    try:
+        import torch
+
+        if args.threads > 0:
+            torch.set_num_threads(args.threads)
+        from index.embed import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder(args.model, args.data_dir, dtype=args.dtype, fallback=False)
+        embedder.encode_queries(["Aufwärmen"])  # the first pass is slow: not for the first person
+        facts = {"dim": embedder.dim, "dtype": embedder.dtype, "query_prompt": embedder.query_prompt,
+                 "passage_prompt": embedder.passage_prompt, "threads": torch.get_num_threads()}
+    except Exception as exc:  # noqa: BLE001 - any failure to load is reported, not a traceback
+        message = str(exc) if exc.__class__.__name__ == "ModelNotAvailableError" else f"{type(exc).__name__}: {exc}"
+        try:
+            conn.send(("failed", message))
+        except OSError:
+            pass
+        return 1
+    conn.send(("ready", facts))
+    log.info("model ready (%s, %d PyTorch threads)", facts["dtype"], facts["threads"])
+    serve(conn, embedder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
