@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         corpus_sources(config.corpus)  # a missing corpus is said before anything starts
         if not config.in_process:  # the model loads in its own process while this one gets ready
             embedder = ProcessEmbedder(config.model, config.data_dir, threads=config.batch.torch_threads,
-                                       log_level=config.log_level)
+                                       channels=config.batch.workers, log_level=config.log_level)
         qa = open_qa(config.corpus, config.data_dir, config.model, embedder=embedder, verify=embedder is None)
     except (ModelNotAvailableError, EncoderGone, FileNotFoundError) as exc:  # a clear message, no traceback
         log.error("%s", exc)

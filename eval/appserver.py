@@ -87,6 +87,44 @@ def read_memory(pid: int) -> dict[str, int]:
     return out
 
 
+def descendants(pid: int) -> list[int]:
+    """Process ids of the children of `pid`, their children, … (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def tree_memory(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM in KiB summed over a process and its descendants (the app and its
+    encoder process), plus "processes": how many were counted."""
+    total: dict[str, int] = {"VmRSS": 0, "VmHWM": 0, "processes": 0}
+    for p in [pid, *descendants(pid)]:
+        mem = read_memory(p)
+        if mem:
+            total["processes"] += 1
+            for key in ("VmRSS", "VmHWM"):
+                total[key] += mem.get(key, 0)
+    return total
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of a process and its descendants (None if the process is gone)."""
+    own = cpu_seconds(pid)
+    if own is None:
+        return None
+    return own + sum(c for c in (cpu_seconds(p) for p in descendants(pid)) if c is not None)
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU time a process has used so far (all its threads), from /proc/PID/stat."""
     try:

@@ -3,18 +3,21 @@
 `ProcessEmbedder(model)` resolves the model here (cheap: paths, the verified EmbeddingGemma
 folder, the dtype), starts the worker at once and returns without waiting: the worker
 imports PyTorch and loads the model (≈ 10 s) while the app loads its index and serves its
-page. The first call (or `wait_ready`) waits for it. One request at a time crosses the socket
-(the app's micro-batcher sends whole batches). A worker that cannot load the model reports
+page. The first call (or `wait_ready`) waits for it. `channels` requests can be under way at
+once, each on its own socket and worker thread (the app's micro-batcher sends whole
+batches, one per batch worker). A worker that cannot load the model reports
 why (ModelNotAvailableError); one that dies later makes every call raise EncoderGone.
 """
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -34,26 +37,35 @@ class EncoderGone(RuntimeError):
 
 
 class ProcessEmbedder:
-    """`index.embed.Embedder` over a worker process; thread-safe (calls are serialised)."""
+    """`index.embed.Embedder` over a worker process; thread-safe (up to `channels` calls run
+    at once, more wait for a free channel)."""
 
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path = Path(".nachgefragt"), *,
-                 dtype: str = "auto", threads: int = 0, fallback: bool = True,
-                 startup_timeout: float = 900.0, log_level: str = "INFO") -> None:
+                 dtype: str = "auto", threads: int = 0, channels: int = 1, fallback: bool = True,
+                 startup_timeout: float = 900.0, log_level: str = "INFO",
+                 worker: str = "index.encoder_worker") -> None:
+        """`threads`: PyTorch threads in the worker (0: its default); `channels`: calls that can
+        run at once; `worker`: the module run as the worker (tests run a stand-in)."""
+        if channels < 1:
+            raise ValueError("channels must be at least 1")
         self.resolved: ResolvedModel = resolve_model(model, Path(cache_dir), dtype=dtype, fallback=fallback)
         self.model_id = self.resolved.model_id
         self.name = self.resolved.name
         self.dtype = self.resolved.dtype
         self.startup_timeout = startup_timeout
-        ours, theirs = socket.socketpair()
-        cmd = [sys.executable, "-m", "index.encoder_worker", "--fd", str(theirs.fileno()),
+        pairs = [socket.socketpair() for _ in range(channels)]
+        fds = [theirs.fileno() for _, theirs in pairs]
+        cmd = [sys.executable, "-m", worker, "--fd", ",".join(map(str, fds)),
                "--model", self.resolved.path, "--data-dir", str(cache_dir), "--dtype", self.dtype,
                "--threads", str(threads), "--log-level", log_level]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         log.info("starting the encoder process for %s (%s)", self.model_id, self.dtype)
-        self._proc = subprocess.Popen(cmd, pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
-        theirs.close()
-        self._conn = Connection(ours.detach())
-        self._lock = threading.Lock()
+        self._proc = subprocess.Popen(cmd, pass_fds=fds, env=env, stdin=subprocess.DEVNULL)
+        for _, theirs in pairs:
+            theirs.close()
+        self._conns = [Connection(ours.detach()) for ours, _ in pairs]
+        self._free: queue.Queue[Connection] = queue.Queue()
+        self._lock = threading.Lock()  # guards the start-up handshake
         self._facts: dict[str, Any] | None = None
         self._failure: str | None = None
 
@@ -77,18 +89,25 @@ class ProcessEmbedder:
             return
         if self._failure is not None:
             raise ModelNotAvailableError(self._failure)
-        try:
-            if not self._conn.poll(timeout):
+        deadline = time.monotonic() + timeout
+        facts: dict[str, Any] = {}
+        for conn in self._conns:  # every channel says hello
+            try:
+                arrived = conn.poll(max(0.0, deadline - time.monotonic()))
+                kind, payload = conn.recv() if arrived else ("", None)
+            except (EOFError, OSError):
+                code = self._proc.poll()
+                self._failure = f"the encoder process ended while loading the model (exit code {code})"
+                raise ModelNotAvailableError(self._failure) from None
+            if not arrived:  # (TimeoutError is an OSError: raised outside the try above)
                 raise TimeoutError(f"the encoder process did not load the model within {timeout:.0f} s")
-            kind, payload = self._conn.recv()
-        except (EOFError, OSError):
-            code = self._proc.poll()
-            self._failure = f"the encoder process ended while loading the model (exit code {code})"
-            raise ModelNotAvailableError(self._failure) from None
-        if kind != "ready":
-            self._failure = str(payload)
-            raise ModelNotAvailableError(self._failure)
-        self._facts = dict(payload)
+            if kind != "ready":
+                self._failure = str(payload)
+                raise ModelNotAvailableError(self._failure)
+            facts = dict(payload)
+        for conn in self._conns:
+            self._free.put(conn)
+        self._facts = facts
 
     def _fact(self, key: str) -> Any:
         self.wait_ready()
@@ -109,13 +128,15 @@ class ProcessEmbedder:
 
     # --- embedding --------------------------------------------------------------------
     def _call(self, kind: str, payload: Any) -> np.ndarray:
-        with self._lock:
-            self._wait_locked(self.startup_timeout)
-            try:
-                self._conn.send((kind, payload))
-                status, result = self._conn.recv()
-            except (EOFError, OSError, BrokenPipeError):
-                raise EncoderGone(f"the encoder process has gone (exit code {self._proc.poll()})") from None
+        self.wait_ready()
+        conn = self._free.get()
+        try:
+            conn.send((kind, payload))
+            status, result = conn.recv()
+        except (EOFError, OSError):
+            raise EncoderGone(f"the encoder process has gone (exit code {self._proc.poll()})") from None
+        finally:
+            self._free.put(conn)
         if status != "ok":
             raise RuntimeError(f"the encoder process failed: {result}")
         return np.ascontiguousarray(result, dtype=np.float32)
@@ -133,14 +154,15 @@ class ProcessEmbedder:
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop the worker (it also stops by itself when this process ends)."""
-        try:
-            with self._lock:
-                self._conn.send(("stop", None))
-        except OSError:
-            pass
+        for conn in self._conns:
+            try:
+                conn.send(("stop", None))
+            except OSError:
+                pass
         try:
             self._proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self._proc.kill()
             self._proc.wait(timeout)
-        self._conn.close()
+        for conn in self._conns:
+            conn.close()

@@ -45,8 +45,8 @@ class BatchConfig:
 
     max_batch: int = 16
     max_wait: float = 0.005
-    workers: int = 1
-    torch_threads: int = 2
+    workers: int = 2
+    torch_threads: int = 1
     timeout: float = 20.0
 
     def __post_init__(self) -> None:

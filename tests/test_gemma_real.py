@@ -60,3 +60,24 @@ def test_multilingual_question_finds_the_airport(index, fp32: SentenceTransforme
     vector = fp32.encode_queries(["Havalimanı kapatılacak mı?"])[0]
     scores, rows = index.dense.search(vector.reshape(1, -1), 5)
     assert any("Flughafen" in index.pledges[int(r)].section for r in rows[0][:3])
+
+
+def test_the_encoder_process_gives_the_index_vectors_and_the_queries_of_the_model_here(index, real_data_dir: Path) -> None:
+    """What the app runs: EmbeddingGemma in its own process (bfloat16 where the CPU has it)
+    returns exactly what the same model returns in this process, and the index's own vectors."""
+    from index.encoder_process import ProcessEmbedder
+
+    remote = ProcessEmbedder(GEMMA_MODEL, real_data_dir, threads=1, channels=2, fallback=False)
+    try:
+        here = SentenceTransformerEmbedder(GEMMA_MODEL, cache_dir=real_data_dir, fallback=False)
+        questions = ["Was plant ihr zum Flughafen?", "Havalimanı kapatılacak mı?", "Radwege in der Nordstadt"]
+        np.testing.assert_allclose(remote.encode_queries(questions), here.encode_queries(questions), atol=1e-6)
+        assert (remote.dim, remote.dtype, remote.query_prompt) == (here.dim, here.dtype, here.query_prompt)
+        rows = [0, len(index.pledges) // 2, len(index.pledges) - 1]
+        fresh = embed_passages([index.pledges[r] for r in rows], remote, IndexConfig.for_model(GEMMA_MODEL))
+        stored = index.dense.reconstruct_n(0, index.dense.ntotal)[rows]
+        # bfloat16 results depend a little on the batch a passage was embedded with (padding)
+        cosines = np.sum(fresh * stored, axis=1) / (np.linalg.norm(fresh, axis=1) * np.linalg.norm(stored, axis=1))
+        assert float(cosines.min()) >= MIN_COSINE, cosines
+    finally:
+        remote.close()

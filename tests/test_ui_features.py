@@ -162,7 +162,7 @@ def test_take_aways_are_built_on_demand(fake_qa, corpus_dir: Path, tmp_path: Pat
 
 def test_one_config_for_flags_build_demo_and_tests() -> None:
     flags, defaults = parse_args([]), AppConfig()
-    assert (flags.concurrency, flags.queue_size) == (defaults.concurrency, defaults.queue_size) == (16, 64)
+    assert (flags.concurrency, flags.queue_size) == (defaults.concurrency, defaults.queue_size) == (40, 64)
     assert flags.batch == defaults.batch and flags.batch.max_batch <= flags.concurrency  # a batch can fill up
     assert (flags.cache_size, flags.in_process) == (defaults.cache_size, defaults.in_process) == (1024, False)
     assert (flags.host, flags.port, flags.top_k) == ("127.0.0.1", 7860, 5)

@@ -32,7 +32,7 @@ class AppConfig:
     model: str = ""  # "" = the index's default model
     data_dir: Path = DEFAULT_DATA
     corpus: Path = DEFAULT_CORPUS
-    concurrency: int = 16
+    concurrency: int = 40
     queue_size: int = 64
     batch: BatchConfig = field(default_factory=BatchConfig)
     top_k: int = 5

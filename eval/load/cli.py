@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
-from eval.appserver import cpu_seconds, free_port, read_memory, spawn_app, stop_app, wait_until_serving
+from eval.appserver import free_port, spawn_app, stop_app, tree_cpu_seconds, tree_memory, wait_until_serving
 from eval.load.clients import CLIENTS, DEFAULT_API_NAME, check_loopback
 from eval.load.runner import LoadConfig, run_load
 from eval.questions import question_texts
@@ -20,15 +20,15 @@ from eval.questions import question_texts
 
 def measure(config: LoadConfig, pid: int | None, questions: Sequence[str]) -> dict[str, Any]:
     """Memory before, the load, memory and CPU after: one report dict."""
-    before = read_memory(pid) if pid else {}
-    cpu0 = cpu_seconds(pid) if pid else None
+    before = tree_memory(pid) if pid else {}
+    cpu0 = tree_cpu_seconds(pid) if pid else None
     own0 = time.process_time()
     from ui.texts import EXAMPLE_QUESTIONS
 
     summary, _ = run_load(config, questions, popular=EXAMPLE_QUESTIONS)
     own_cpu = time.process_time() - own0
-    cpu1 = cpu_seconds(pid) if pid else None
-    after = read_memory(pid) if pid else {}
+    cpu1 = tree_cpu_seconds(pid) if pid else None
+    after = tree_memory(pid) if pid else {}
     report: dict[str, Any] = {"url": config.url, "api_name": config.api_name, "client": config.client,
                               "think_seconds": config.think, "repeat_share": config.repeats,
                               "timeout_seconds": config.timeout, "max_requests": config.max_requests,
@@ -37,7 +37,8 @@ def measure(config: LoadConfig, pid: int | None, questions: Sequence[str]) -> di
         report["app_pid"] = pid
         report["rss_before_mib"] = round(before.get("VmRSS", 0) / 1024, 1) or None
         report["rss_after_mib"] = round(after.get("VmRSS", 0) / 1024, 1) or None
-        report["rss_peak_mib"] = round(after.get("VmHWM", 0) / 1024, 1) or None
+        report["rss_peak_mib"] = round(after.get("VmHWM", 0) / 1024, 1) or None  # sum of each one's peak
+        report["app_processes"] = after.get("processes")
         if cpu0 is not None and cpu1 is not None and summary.seconds > 0:
             used = cpu1 - cpu0
             report["app_cpu_seconds"] = round(used, 1)
@@ -64,7 +65,7 @@ def format_report(report: dict[str, Any]) -> str:
     ]
     if report.get("app_pid"):
         lines.append(
-            f"app pid {report['app_pid']}: RSS {report.get('rss_before_mib')} MiB before, "
+            f"app pid {report['app_pid']} ({report.get('app_processes')} processes): RSS {report.get('rss_before_mib')} MiB before, "
             f"{report.get('rss_after_mib')} MiB after (peak {report.get('rss_peak_mib')} MiB); "
             f"CPU {report.get('app_cpu_cores_busy')} of {report.get('cores')} cores busy, "
             f"{report.get('app_cpu_ms_per_answer')} ms CPU per answer"
@@ -124,9 +125,14 @@ def main(argv: list[str] | None = None) -> int:
             port = free_port()
             url = f"http://127.0.0.1:{port}"
             log_file = log_dir / "app.log"
+            spawned = time.perf_counter()
             proc = spawn_app(port, args.data_dir, args.app_arg, log_file)
             waited = wait_until_serving(url, proc, args.startup_timeout, log_file)
-            print(f"app pid {proc.pid} serving at {url} after {waited:.1f} s (log: {log_file})", file=sys.stderr)
+            from eval.start import ask_once
+
+            ask_once(url, args.startup_timeout)  # the page is served before the model is loaded: wait for it
+            print(f"app pid {proc.pid} serving at {url} after {waited:.1f} s, answering after "
+                  f"{time.perf_counter() - spawned:.1f} s (log: {log_file})", file=sys.stderr)
             pid: int | None = proc.pid
         else:
             try:

@@ -1,0 +1,52 @@
+"""A stand-in for index/encoder_worker.py with the fake embedder (tests/test_encoder_process.py).
+
+`--model` picks the behaviour: "fake" serves the fake embedder; "fail" reports a load
+failure; "hang" never says hello; "die-after-1" exits after its first answer."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from multiprocessing.connection import Connection
+
+from fakes import FakeEmbedder
+
+from index.encoder_worker import serve
+
+
+class DieAfterOne(FakeEmbedder):
+    def encode_queries(self, texts):
+        if self.calls >= 1:
+            sys.exit(3)
+        return super().encode_queries(texts)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    for flag in ("--fd", "--model", "--data-dir", "--dtype", "--threads", "--log-level"):
+        ap.add_argument(flag)
+    args = ap.parse_args()
+    conns = [Connection(int(fd)) for fd in args.fd.split(",")]
+    if args.model == "fail":
+        for c in conns:
+            c.send(("failed", "Embedding model 'fail' is not available locally."))
+        return 1
+    if args.model == "hang":
+        time.sleep(60)
+        return 0
+    embedder = DieAfterOne() if args.model == "die-after-1" else FakeEmbedder()
+    facts = {"dim": embedder.dim, "dtype": "float32", "query_prompt": "q: ", "passage_prompt": "", "threads": 1}
+    for c in conns:
+        c.send(("ready", facts))
+    import threading
+
+    threads = [threading.Thread(target=serve, args=(c, embedder)) for c in conns]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
