@@ -7,21 +7,28 @@ after it has started the encoder process (importing Gradio takes seconds).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-import gradio as gr
+# Gradio's queue recomputes a pandas summary of its last 10 000 events after every event (for
+# its monitoring page, unused here): under load that is milliseconds of CPU per answer, holding
+# the GIL (docs/reliability.md). Once per 1000 events over the last 1000 is plenty.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 
-from ui import scripts, style, texts
-from ui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig
-from ui.feedback import FeedbackStore, open_feedback
-from ui.handlers import Handlers
-from ui.i18n import CATALOGUES, Texts, from_accept_language, texts_for
-from ui.render import esc
-from ui.session import Session, voter_id
-from ui.share import LANGUAGE_PARAM, page_base, parse_pledge, parse_shared
-from ui.topics import chapter_of
+import gradio as gr  # noqa: E402
+
+from ui import scripts, style, texts  # noqa: E402
+from ui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig  # noqa: E402
+from ui.feedback import FeedbackStore, open_feedback  # noqa: E402
+from ui.handlers import Handlers  # noqa: E402
+from ui.i18n import CATALOGUES, Texts, from_accept_language, texts_for  # noqa: E402
+from ui.render import esc  # noqa: E402
+from ui.session import Session, voter_id  # noqa: E402
+from ui.share import LANGUAGE_PARAM, page_base, parse_pledge, parse_shared  # noqa: E402
+from ui.topics import chapter_of  # noqa: E402
 
 
 if TYPE_CHECKING:
