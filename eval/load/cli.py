@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
-from eval.appserver import free_port, spawn_app, stop_app, tree_cpu_seconds, tree_memory, wait_until_serving
+from eval.appserver import cpu_seconds, free_port, spawn_app, stop_app, tree_cpu_seconds, tree_memory, wait_until_serving
 from eval.load.clients import CLIENTS, DEFAULT_API_NAME, check_loopback
 from eval.load.runner import LoadConfig, run_load
 from eval.questions import question_texts
@@ -22,12 +22,14 @@ def measure(config: LoadConfig, pid: int | None, questions: Sequence[str]) -> di
     """Memory before, the load, memory and CPU after: one report dict."""
     before = tree_memory(pid) if pid else {}
     cpu0 = tree_cpu_seconds(pid) if pid else None
+    web0 = cpu_seconds(pid) if pid else None
     own0 = time.process_time()
     from ui.texts import EXAMPLE_QUESTIONS
 
     summary, _ = run_load(config, questions, popular=EXAMPLE_QUESTIONS)
     own_cpu = time.process_time() - own0
     cpu1 = tree_cpu_seconds(pid) if pid else None
+    web1 = cpu_seconds(pid) if pid else None
     after = tree_memory(pid) if pid else {}
     report: dict[str, Any] = {"url": config.url, "api_name": config.api_name, "client": config.client,
                               "think_seconds": config.think, "repeat_share": config.repeats,
@@ -44,6 +46,8 @@ def measure(config: LoadConfig, pid: int | None, questions: Sequence[str]) -> di
             report["app_cpu_seconds"] = round(used, 1)
             report["app_cpu_cores_busy"] = round(used / summary.seconds, 2)
             report["app_cpu_ms_per_answer"] = round(1000 * used / summary.answered, 1) if summary.answered else None
+            if web0 is not None and web1 is not None and summary.answered:  # the web process alone
+                report["web_process_cpu_ms_per_answer"] = round(1000 * (web1 - web0) / summary.answered, 1)
     report["cores"] = os.cpu_count()
     # The clients run on the same machine and compete with the app for its cores.
     report["load_generator_cpu_cores_busy"] = round(own_cpu / summary.seconds, 2) if summary.seconds > 0 else None
@@ -68,7 +72,8 @@ def format_report(report: dict[str, Any]) -> str:
             f"app pid {report['app_pid']} ({report.get('app_processes')} processes): RSS {report.get('rss_before_mib')} MiB before, "
             f"{report.get('rss_after_mib')} MiB after (peak {report.get('rss_peak_mib')} MiB); "
             f"CPU {report.get('app_cpu_cores_busy')} of {report.get('cores')} cores busy, "
-            f"{report.get('app_cpu_ms_per_answer')} ms CPU per answer"
+            f"{report.get('app_cpu_ms_per_answer')} ms CPU per answer "
+            f"({report.get('web_process_cpu_ms_per_answer')} of them in the web process)"
         )
     if report.get("load_generator_cpu_cores_busy") is not None:
         lines.append(f"the load generator itself kept {report['load_generator_cpu_cores_busy']} cores busy")
@@ -144,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         config = LoadConfig(url=url, clients=args.clients, seconds=args.seconds, max_requests=args.max_requests,
                             timeout=args.timeout, think=args.think, api_name=args.api_name, seed=args.seed,
                             client=args.client, repeats=args.repeats)
-        report = measure(config, pid, questions)
+        report = {"command": "python -m eval.load " + " ".join(argv if argv is not None else sys.argv[1:]),
+                  **measure(config, pid, questions)}
     except (RuntimeError, TimeoutError) as exc:
         print(f"load test failed: {exc}", file=sys.stderr)
         return 1
