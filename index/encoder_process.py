@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from index.config import DEFAULT_MODEL
+from index.defaults import DEFAULT_DATA
 from index.resolve import ModelNotAvailableError, ResolvedModel, resolve_model
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class ProcessEmbedder:
     """`index.embed.Embedder` over a worker process; thread-safe (up to `channels` calls run
     at once, more wait for a free channel)."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path = Path(".nachgefragt"), *,
+    def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path = DEFAULT_DATA, *,
                  dtype: str = "auto", threads: int = 0, channels: int = 1, fallback: bool = True,
                  startup_timeout: float = 900.0, log_level: str = "INFO",
                  worker: str = "index.encoder_worker") -> None:
