@@ -108,9 +108,9 @@ def test_overload_is_refused_quickly_not_hung(fake_index, tmp_path: Path) -> Non
     from qa.pipeline import QA
 
     class SlowQA(QA):
-        def ask(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(1.0)
-            return super().ask(*args, **kwargs)
+        def complete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(1.0)  # every encoder pass takes 1 s (the app asks through the batcher)
+            return super().complete(*args, **kwargs)
 
     for url in serve_app(SlowQA(fake_index, FakeEmbedder()), tmp_path, concurrency=1, queue_size=1):
         client = gradio_client.Client(url, verbose=False)

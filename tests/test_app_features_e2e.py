@@ -260,9 +260,9 @@ def test_a_full_queue_is_said_in_german(fake_index, browser, tmp_path: Path) -> 
     from ui.source import load_sources
 
     class SlowQA(QA):
-        def ask(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            time.sleep(3.0)
-            return super().ask(*args, **kwargs)
+        def complete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            time.sleep(3.0)  # every encoder pass takes 3 s (the page asks through the batcher)
+            return super().complete(*args, **kwargs)
 
     from ui.feedback import open_feedback
 
