@@ -125,3 +125,17 @@ def test_percentiles_and_summary() -> None:
     s = summarise(outcomes, clients=2, wall_seconds=2.0)
     assert (s.requests, s.answered, s.busy, s.errors) == (5, 2, 1, 2)
     assert s.throughput_rps == 1.0 and s.p50_ms == 100.0 and s.max_ms == 300.0 and s.error_messages == ["boom"]
+
+
+@pytest.mark.real_model
+def test_start_measurement_serves_the_page_before_the_model_and_then_answers(tmp_path: Path,
+                                                                            real_data_dir: Path) -> None:
+    """`python -m eval.start`: the page is served before the first answer (the model loads in
+    the encoder process meanwhile), and the first answer is a real one."""
+    out = tmp_path / "start.json"
+    done = subprocess.run([sys.executable, "-m", "eval.start", "--runs", "1", "--data-dir", str(real_data_dir),
+                           "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    run = json.loads(out.read_text())["runs"][0]
+    assert 0 < run["served_s"] < run["first_answer_s"]
+    assert any("serving on" in line for line in run["log"]) and any("ready to answer" in line for line in run["log"])

@@ -4,9 +4,10 @@
     python -m eval.load --spawn [--data-dir .nachgefragt] [--app-arg=--queue-size=64] --clients 40 --seconds 60
 
 Each client is one thread with its own `gradio_client.Client` (its own session), asking
-questions from eval/questions/{dev,test}.jsonl in a shuffled order through the app's named
-API endpoint (`/ask`), one after another (closed loop; `--think S` pauses a random time of mean S between
-questions). `--client http` uses Gradio's plain HTTP API instead of gradio_client (same endpoint,
+through the app's named API endpoint (`/ask`), one question after another (closed loop;
+`--think S` pauses a random time of mean S between questions). The clients share one supply of
+questions (`asking.py`): every request a different text by default, so none is answered from
+the app's cache; `--repeats 0.3` makes 30 % of them popular repeats. `--client http` uses Gradio's plain HTTP API instead of gradio_client (same endpoint,
 a fraction of the CPU: on a small machine the clients otherwise compete with the app).
 The run is bounded in time (`--seconds`), in requests (`--max-requests`) and per request
 (`--timeout`), and only ever talks to a loopback address.
@@ -20,7 +21,11 @@ VmHWM) before and after the load and its CPU use during it.
 (the first start builds the index), runs the load, reads its memory and stops it again, so
 one command makes the whole measurement.
 
-Modules: `stats` (outcomes and their summary), `clients` (gradio_client / plain HTTP, loopback
+`--spawn` also waits for the app's first answer before the clock starts (the page is served
+while the model is still loading) and reports memory and CPU of the app and its encoder
+process together.
+
+Modules: `stats` (outcomes and their summary), `asking` (what the clients ask), `clients` (gradio_client / plain HTTP, loopback
 check), `runner` (the client threads), `cli` (the command line); starting the app as a process
 is `eval.appserver`, shared with the tests.
 """
