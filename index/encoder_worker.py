@@ -50,6 +50,15 @@ def serve(conn: Connection, embedder: Any) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
+def serve_all(conns: list[Connection], embedder: Any) -> None:
+    """Serve every channel from its own thread until all are done."""
+    threads = [threading.Thread(target=serve, args=(conn, embedder), daemon=True) for conn in conns]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m index.encoder_worker", description=__doc__.splitlines()[0])
     ap.add_argument("--fd", required=True, help="sockets to the app (inherited), comma-separated: one per channel")
@@ -87,11 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError:  # the app is gone already
         return 0
     log.info("model ready (%s, %d PyTorch threads, %d channels)", facts["dtype"], facts["threads"], len(conns))
-    threads = [threading.Thread(target=serve, args=(conn, embedder), daemon=True) for conn in conns]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    serve_all(conns, embedder)
     return 0
 
 

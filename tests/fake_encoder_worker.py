@@ -11,7 +11,7 @@ from multiprocessing.connection import Connection
 
 from fakes import FakeEmbedder
 
-from index.encoder_worker import serve
+from index.encoder_worker import serve_all
 
 
 class DieAfterOne(FakeEmbedder):
@@ -38,13 +38,7 @@ def main() -> int:
     facts = {"dim": embedder.dim, "dtype": "float32", "query_prompt": "q: ", "passage_prompt": "", "threads": 1}
     for c in conns:
         c.send(("ready", facts))
-    import threading
-
-    threads = [threading.Thread(target=serve, args=(c, embedder)) for c in conns]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    serve_all(conns, embedder)
     return 0
 
 
