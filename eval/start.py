@@ -38,12 +38,12 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def ask_once(url: str, timeout: float) -> dict[str, Any]:
+def ask_once(url: str, timeout: float, question: str = QUESTION) -> dict[str, Any]:
     """One question through Gradio's HTTP API; the answer payload."""
     import httpx
 
     with httpx.Client(timeout=timeout) as http:
-        event = http.post(f"{url}/gradio_api/call/ask", json={"data": [QUESTION, "", 5]}).json()["event_id"]
+        event = http.post(f"{url}/gradio_api/call/ask", json={"data": [question, "", 5]}).json()["event_id"]
         kind, data = "", ""
         with http.stream("GET", f"{url}/gradio_api/call/ask/{event}") as stream:
             for line in stream.iter_lines():

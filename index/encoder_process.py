@@ -5,8 +5,10 @@ folder, the dtype), starts the worker at once and returns without waiting: the w
 imports PyTorch and loads the model (≈ 10 s) while the app loads its index and serves its
 page. The first call (or `wait_ready`) waits for it. `channels` requests can be under way at
 once, each on its own socket and worker thread (the app's micro-batcher sends whole
-batches, one per batch worker). A worker that cannot load the model reports
-why (ModelNotAvailableError); one that dies later makes every call raise EncoderGone.
+batches, one per batch worker). A worker that cannot load the model reports why
+(ModelNotAvailableError). One that dies later (killed, out of memory) is started again and
+the call retried, at most `max_restarts` times in ten minutes; after that calls raise
+EncoderGone.
 """
 from __future__ import annotations
 
@@ -34,7 +36,75 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class EncoderGone(RuntimeError):
-    """The encoder process is not there any more."""
+    """The encoder process is not there any more (and was not brought back)."""
+
+
+RESTART_WINDOW = 600.0  # seconds over which restarts are counted
+
+
+class _Worker:
+    """One encoder process and its channels (a restart makes a new one)."""
+
+    def __init__(self, cmd: list[str], channels: int) -> None:
+        pairs = [socket.socketpair() for _ in range(channels)]
+        fds = [theirs.fileno() for _, theirs in pairs]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        self.proc = subprocess.Popen([*cmd, "--fd", ",".join(map(str, fds))], pass_fds=fds, env=env,
+                                     stdin=subprocess.DEVNULL)
+        for _, theirs in pairs:
+            theirs.close()
+        self.conns = [Connection(ours.detach()) for ours, _ in pairs]
+        self.free: queue.Queue[Connection] = queue.Queue()
+        self.facts: dict[str, Any] | None = None
+        self.failure: str | None = None
+
+    def handshake(self, timeout: float) -> None:
+        """Wait for every channel's hello (ModelNotAvailableError / TimeoutError)."""
+        if self.facts is not None:
+            return
+        if self.failure is not None:
+            raise ModelNotAvailableError(self.failure)
+        deadline = time.monotonic() + timeout
+        facts: dict[str, Any] = {}
+        for conn in self.conns:
+            try:
+                arrived = conn.poll(max(0.0, deadline - time.monotonic()))
+                kind, payload = conn.recv() if arrived else ("", None)
+            except (EOFError, OSError):
+                self.failure = f"the encoder process ended while loading the model (exit code {self.proc.poll()})"
+                raise ModelNotAvailableError(self.failure) from None
+            if not arrived:  # (TimeoutError is an OSError: raised outside the try above)
+                raise TimeoutError(f"the encoder process did not load the model within {timeout:.0f} s")
+            if kind != "ready":
+                self.failure = str(payload)
+                raise ModelNotAvailableError(self.failure)
+            facts = dict(payload)
+        for conn in self.conns:
+            self.free.put(conn)
+        self.facts = facts
+
+    def call(self, kind: str, payload: Any) -> tuple[str, Any]:
+        """One request on a free channel; EOFError/OSError when the process has gone."""
+        conn = self.free.get()
+        try:
+            conn.send((kind, payload))
+            return conn.recv()
+        finally:
+            self.free.put(conn)  # a dead channel too: whoever waits for one fails fast
+
+    def close(self, timeout: float) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(("stop", None))
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout)
+        for conn in self.conns:
+            conn.close()
 
 
 class ProcessEmbedder:
@@ -44,9 +114,10 @@ class ProcessEmbedder:
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path = DEFAULT_DATA, *,
                  dtype: str = "auto", threads: int = 0, channels: int = 1, fallback: bool = True,
                  startup_timeout: float = 900.0, log_level: str = "INFO",
-                 worker: str = "index.encoder_worker") -> None:
+                 worker: str = "index.encoder_worker", max_restarts: int = 3) -> None:
         """`threads`: PyTorch threads in the worker (0: its default); `channels`: calls that can
-        run at once; `worker`: the module run as the worker (tests run a stand-in)."""
+        run at once; `worker`: the module run as the worker (tests run a stand-in);
+        `max_restarts`: how often a dead worker is started again within ten minutes."""
         if channels < 1:
             raise ValueError("channels must be at least 1")
         self.resolved: ResolvedModel = resolve_model(model, Path(cache_dir), dtype=dtype, fallback=fallback)
@@ -54,66 +125,34 @@ class ProcessEmbedder:
         self.name = self.resolved.name
         self.dtype = self.resolved.dtype
         self.startup_timeout = startup_timeout
-        pairs = [socket.socketpair() for _ in range(channels)]
-        fds = [theirs.fileno() for _, theirs in pairs]
-        cmd = [sys.executable, "-m", worker, "--fd", ",".join(map(str, fds)),
-               "--model", self.resolved.path, "--data-dir", str(cache_dir), "--dtype", self.dtype,
-               "--threads", str(threads), "--log-level", log_level]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        self.max_restarts = max_restarts
+        self.restarts: list[float] = []  # when the worker was started again
+        self._cmd = [sys.executable, "-m", worker, "--model", self.resolved.path, "--data-dir", str(cache_dir),
+                     "--dtype", self.dtype, "--threads", str(threads), "--log-level", log_level]
+        self._channels = channels
         log.info("starting the encoder process for %s (%s)", self.model_id, self.dtype)
-        self._proc = subprocess.Popen(cmd, pass_fds=fds, env=env, stdin=subprocess.DEVNULL)
-        for _, theirs in pairs:
-            theirs.close()
-        self._conns = [Connection(ours.detach()) for ours, _ in pairs]
-        self._free: queue.Queue[Connection] = queue.Queue()
-        self._lock = threading.Lock()  # guards the start-up handshake
-        self._facts: dict[str, Any] | None = None
-        self._failure: str | None = None
+        self._worker = _Worker(self._cmd, channels)
+        self._lock = threading.Lock()  # guards the handshake and restarts
 
     @property
     def pid(self) -> int:
-        return self._proc.pid
+        return self._worker.proc.pid
 
     # --- start-up -------------------------------------------------------------------
     def ready(self) -> bool:
         """True once the model is loaded (never waits)."""
-        return self._facts is not None
+        return self._worker.facts is not None
 
     def wait_ready(self, timeout: float | None = None) -> None:
         """Wait for the model; ModelNotAvailableError when the worker could not load it,
         TimeoutError when it takes longer than `timeout` (default: startup_timeout)."""
         with self._lock:
-            self._wait_locked(self.startup_timeout if timeout is None else timeout)
-
-    def _wait_locked(self, timeout: float) -> None:
-        if self._facts is not None:
-            return
-        if self._failure is not None:
-            raise ModelNotAvailableError(self._failure)
-        deadline = time.monotonic() + timeout
-        facts: dict[str, Any] = {}
-        for conn in self._conns:  # every channel says hello
-            try:
-                arrived = conn.poll(max(0.0, deadline - time.monotonic()))
-                kind, payload = conn.recv() if arrived else ("", None)
-            except (EOFError, OSError):
-                code = self._proc.poll()
-                self._failure = f"the encoder process ended while loading the model (exit code {code})"
-                raise ModelNotAvailableError(self._failure) from None
-            if not arrived:  # (TimeoutError is an OSError: raised outside the try above)
-                raise TimeoutError(f"the encoder process did not load the model within {timeout:.0f} s")
-            if kind != "ready":
-                self._failure = str(payload)
-                raise ModelNotAvailableError(self._failure)
-            facts = dict(payload)
-        for conn in self._conns:
-            self._free.put(conn)
-        self._facts = facts
+            self._worker.handshake(self.startup_timeout if timeout is None else timeout)
 
     def _fact(self, key: str) -> Any:
         self.wait_ready()
-        assert self._facts is not None
-        return self._facts[key]
+        assert self._worker.facts is not None
+        return self._worker.facts[key]
 
     @property
     def dim(self) -> int:
@@ -128,16 +167,32 @@ class ProcessEmbedder:
         return str(self._fact("passage_prompt"))
 
     # --- embedding --------------------------------------------------------------------
+    def _restart(self, dead: _Worker) -> None:
+        """Start a new worker in place of `dead` (once, whoever notices first), or raise
+        EncoderGone when it has died too often."""
+        with self._lock:
+            if self._worker is not dead:
+                return  # another thread has done it
+            now = time.monotonic()
+            self.restarts = [t for t in self.restarts if now - t < RESTART_WINDOW]
+            code = dead.proc.poll()
+            if len(self.restarts) >= self.max_restarts:
+                raise EncoderGone(f"the encoder process has gone (exit code {code}) and was restarted "
+                                  f"{len(self.restarts)} times in {RESTART_WINDOW / 60:.0f} minutes")
+            log.error("the encoder process has gone (exit code %s): starting it again", code)
+            self.restarts.append(now)
+            dead.close(timeout=2)
+            self._worker = _Worker(self._cmd, self._channels)
+
     def _call(self, kind: str, payload: Any) -> np.ndarray:
-        self.wait_ready()
-        conn = self._free.get()
-        try:
-            conn.send((kind, payload))
-            status, result = conn.recv()
-        except (EOFError, OSError):
-            raise EncoderGone(f"the encoder process has gone (exit code {self._proc.poll()})") from None
-        finally:
-            self._free.put(conn)
+        while True:
+            self.wait_ready()
+            worker = self._worker
+            try:
+                status, result = worker.call(kind, payload)
+                break
+            except (EOFError, OSError):
+                self._restart(worker)  # then try again on the new one
         if status != "ok":
             raise RuntimeError(f"the encoder process failed: {result}")
         return np.ascontiguousarray(result, dtype=np.float32)
@@ -155,15 +210,4 @@ class ProcessEmbedder:
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop the worker (it also stops by itself when this process ends)."""
-        for conn in self._conns:
-            try:
-                conn.send(("stop", None))
-            except OSError:
-                pass
-        try:
-            self._proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait(timeout)
-        for conn in self._conns:
-            conn.close()
+        self._worker.close(timeout)

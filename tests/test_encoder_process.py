@@ -54,7 +54,7 @@ def test_vectors_come_back_as_from_the_model_itself_on_every_channel(tmp_path: P
     for i in range(4):  # each caller gets the vectors of its own texts
         np.testing.assert_array_equal(results[i], local.encode_queries(questions[i * 10:(i + 1) * 10]))
     emb.close()
-    assert emb._proc.poll() is not None  # the worker is gone after close
+    assert emb._worker.proc.poll() is not None  # the worker is gone after close
 
 
 def test_a_worker_that_cannot_load_its_model_says_why(tmp_path: Path) -> None:
@@ -75,13 +75,16 @@ def test_a_worker_that_never_says_hello_times_out(tmp_path: Path) -> None:
     emb.close(timeout=2)
 
 
-def test_a_dead_worker_makes_calls_fail_clearly(tmp_path: Path) -> None:
-    emb = start("die-after-1", tmp_path)
-    assert emb.encode_queries(["Flughafen"]).shape == (1, FakeEmbedder().dim)
-    with pytest.raises(EncoderGone, match="has gone"):
-        emb.encode_queries(["Radwege"])
-    with pytest.raises(EncoderGone):
-        emb.encode_queries(["Radwege"])
+def test_a_dead_worker_is_started_again_and_the_call_answered(tmp_path: Path) -> None:
+    emb = start("die-after-1", tmp_path, max_restarts=1)  # each worker answers once, then dies
+    local = FakeEmbedder()
+    first_pid = emb.pid
+    np.testing.assert_array_equal(emb.encode_queries(["Flughafen"]), local.encode_queries(["Flughafen"]))
+    # the worker dies on this call: a new one is started and answers it
+    np.testing.assert_array_equal(emb.encode_queries(["Radwege"]), local.encode_queries(["Radwege"]))
+    assert emb.pid != first_pid and len(emb.restarts) == 1
+    with pytest.raises(EncoderGone, match="restarted 1 times"):  # dies again: no restart loop
+        emb.encode_queries(["Kita"])
     emb.close(timeout=2)
 
 
