@@ -139,3 +139,31 @@ def test_start_measurement_serves_the_page_before_the_model_and_then_answers(tmp
     run = json.loads(out.read_text())["runs"][0]
     assert 0 < run["served_s"] < run["first_answer_s"]
     assert any("serving on" in line for line in run["log"]) and any("ready to answer" in line for line in run["log"])
+
+
+@pytest.mark.real_model
+def test_a_killed_encoder_process_is_started_again_under_the_running_app(tmp_path: Path, real_data_dir: Path) -> None:
+    """SIGKILL the app's encoder process: the next question is still answered (a new encoder
+    is started), and the app says so in its log."""
+    import os
+    import signal
+
+    from eval.appserver import descendants, free_port, spawn_app, stop_app, wait_until_serving
+    from eval.start import ask_once
+
+    port, log_file = free_port(), tmp_path / "app.log"
+    url = f"http://127.0.0.1:{port}"
+    proc = spawn_app(port, real_data_dir, [], log_file)
+    try:
+        wait_until_serving(url, proc, 600, log_file)
+        assert ask_once(url, 300)["hits"]
+        (encoder,) = descendants(proc.pid)
+        os.kill(encoder, signal.SIGKILL)
+        started = time.perf_counter()
+        answer = ask_once(url, 300, "Wie stehen die Grünen zu Radwegen?")  # not in the cache
+        print(f"\nanswered {time.perf_counter() - started:.1f} s after the encoder was killed")
+        assert answer["hits"] and not answer["error"]
+        assert descendants(proc.pid) and encoder not in descendants(proc.pid)
+        assert "starting it again" in log_file.read_text()
+    finally:
+        stop_app(proc)
