@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     from index.defaults import corpus_sources
     from index.embed import ModelNotAvailableError
     from index.encoder_process import EncoderGone, ProcessEmbedder
-    from index.store import CorruptIndexError
+    from index.store import CorruptIndexError, StaleIndexError
     from qa.service import open_qa, verify_qa
     from ui.feedback import open_feedback
     from ui.source import load_sources
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         if embedder is not None:
             try:
                 verify_qa(qa)  # waits for the model, then re-embeds three passages
-            except CorruptIndexError as exc:  # vectors that do not belong: never served
+            except (CorruptIndexError, StaleIndexError) as exc:  # vectors that do not belong: never served
                 log.warning("index does not match the model (%s): rebuilding", exc)
                 demo.close()
                 qa = open_qa(config.corpus, config.data_dir, config.model, embedder=embedder, rebuild=True)

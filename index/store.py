@@ -231,7 +231,15 @@ def load_index(index_dir: Path) -> LoadedIndex:
 
 def verify_sample(loaded: LoadedIndex, embedder: "Embedder", config: IndexConfig, rows: int = 3) -> None:
     """Re-embed a few passages and compare with their stored vectors, so vectors that do not
-    belong to the metadata are never served, even when a manifest vouches for them."""
+    belong to the metadata are never served, even when a manifest vouches for them. An index
+    whose manifest says its passages were embedded with another document prompt than the model
+    uses now is stale (a few vectors can agree by chance; the prompt must)."""
+    built = loaded.manifest.get("embedder") if isinstance(loaded.manifest, dict) else None
+    if isinstance(built, dict) and isinstance(built.get("passage_prompt"), str):
+        now = _embedder_facts(embedder).get("passage_prompt")
+        if now is not None and now != built["passage_prompt"]:
+            raise StaleIndexError(f"passages were embedded with the prompt {built['passage_prompt']!r}, "
+                                  f"the model now uses {now!r}")
     n = loaded.dense.ntotal
     if n == 0:
         return

@@ -81,3 +81,28 @@ def test_info_with_a_missing_corpus_is_a_clear_error(built, capsys, tmp_path) ->
     assert index_main(["info", "--model", "fake", "--data-dir", str(data), "--corpus", str(tmp_path / "kein")]) == 2
     err = capsys.readouterr().err
     assert "Kein Korpus unter" in err and "Traceback" not in err
+
+
+def test_an_index_embedded_with_another_passage_prompt_is_stale_and_rebuilt(tmp_path: Path, corpus_copy: Path) -> None:
+    """The e5 bug of session 2: passages embedded without "passage: " while the model has it.
+    Three spot-checked vectors can still agree; the manifest's recorded prompt must."""
+    from fakes import FakeEmbedder
+
+    from index.config import IndexConfig
+    from index.store import StaleIndexError, build_index, open_index, verify_sample
+
+    class Prompted(FakeEmbedder):
+        def __init__(self, prompt: str) -> None:
+            super().__init__()
+            self.passage_prompt = prompt
+            self.query_prompt = "query: "
+
+    config = IndexConfig(model="fake")
+    built = build_index(corpus_copy, tmp_path / "index", Prompted(""), config)
+    assert built.manifest["embedder"]["passage_prompt"] == ""
+    verify_sample(built, Prompted(""), config)  # the same prompt: fine
+    with pytest.raises(StaleIndexError, match="passage: "):
+        verify_sample(built, Prompted("passage: "), config)
+    now = Prompted("passage: ")
+    reopened = open_index(corpus_copy, tmp_path / "index", config, model_id=now.model_id, make_embedder=lambda: now)
+    assert reopened.manifest["embedder"]["passage_prompt"] == "passage: "  # rebuilt with the model's prompt
