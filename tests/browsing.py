@@ -57,6 +57,9 @@ def make_app(fake_index, tmp: Path, abstain: bool, model=None):  # type: ignore[
 
 
 def ask(pg, question: str, label: str = "Ihre Frage") -> None:  # type: ignore[no-untyped-def]
+    # The page's load event must be back first: its outputs would otherwise replace an answer
+    # that came sooner (a race a person typing within the first second can meet too).
+    pg.wait_for_function("() => document.documentElement.dataset.nfLoaded === '1'")
     box = pg.get_by_label(label)
     box.fill(question)
     box.press("Enter")

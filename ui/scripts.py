@@ -164,6 +164,7 @@ LANGUAGE_JS = "(lang) => {" + _SET_LANGUAGE + " return []; }"
 # on a small screen the answer scrolled into view (it starts below the fold there).
 AFTER_ANSWER_JS = """
 (question, chapter, lang) => {
+  document.documentElement.dataset.nfLoaded = '1';  // for tests: the page's load event has come back
 """ + _SET_LANGUAGE + """
   try {
     const url = new URL(window.location.href);
