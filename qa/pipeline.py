@@ -50,9 +50,9 @@ class Ask:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Prepared:
-    """A question after the cheap steps: `answer` is set when it is already answered (an error
-    or a cache hit); otherwise `fix`, `top_k` and `chapter` are what the encoder pass needs.
-    Compared by identity: two people asking the same question are two entries of a batch."""
+    """A question after the cheap steps (`QA.prepare`): `answer` is set when it is already
+    answered (an error or a cache hit); otherwise `fix`, `top_k` and `chapter` are what the
+    encoder pass needs. Two people asking the same question are two entries of a batch."""
 
     answer: Answer | None = None
     fix: Correction | None = None
@@ -124,23 +124,16 @@ class QA:
 
     def complete(self, prepared: Sequence["Prepared"]) -> list[Answer]:
         """The answers of prepared questions; those not ready share one encoder pass."""
-        todo = [p for p in prepared if p.answer is None and p.fix is not None]
-        done: dict[int, Answer] = {}
+        answers = [p.answer for p in prepared]
+        todo = [i for i, answer in enumerate(answers) if answer is None]
         if todo:
-            vectors = self.embedder.encode_queries([p.fix.searched for p in todo])  # type: ignore[union-attr]
-            for p, vector in zip(todo, vectors):
-                answer = self._answer(p.fix, p.top_k, p.chapter, vector)  # type: ignore[arg-type]
-                done[id(p)] = answer
+            vectors = self.embedder.encode_queries([prepared[i].fix.searched for i in todo])  # type: ignore[union-attr]
+            for i, vector in zip(todo, vectors):
+                p = prepared[i]
+                answers[i] = self._answer(p.fix, p.top_k, p.chapter, vector)  # type: ignore[arg-type]
                 if self.cache is not None:
-                    self.cache.put(self._key(p.fix, p.top_k, p.chapter), answer)  # type: ignore[arg-type]
-        out: list[Answer] = []
-        for p in prepared:
-            answer = p.answer if p.answer is not None else done.get(id(p))
-            if answer is None:  # a Prepared made by hand without a question
-                answer = Answer(question="", hits=(), abstained=True, text="", outcome="nothing",
-                                error="Keine Frage.")
-            out.append(answer)
-        return out
+                    self.cache.put(self._key(p.fix, p.top_k, p.chapter), answers[i])  # type: ignore[arg-type]
+        return answers  # type: ignore[return-value]
 
     def _correct(self, text: str, correct: bool) -> Correction:
         """The question with its German typos corrected (unchanged when not asked for)."""
