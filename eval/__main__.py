@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import subprocess
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Callable
 
@@ -22,12 +22,13 @@ from eval.questions import Question, load_questions
 from eval.run import K, details, qa_system, run_system, spans, summarise
 from index.config import E5_MODEL, GEMMA_MODEL
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
-from index.store import library_versions
+from index.versions import library_versions
 from qa.pipeline import QA, QAConfig
 from qa.rank import FusionConfig, top_rows
 from qa.service import open_qa
 
 QUESTIONS = Path(__file__).resolve().parent / "questions"
+TWIN_THRESHOLD = 0.90
 REPORTS = Path(__file__).resolve().parent / "reports"
 
 
@@ -127,6 +128,10 @@ def systems_for(models: list[str], corpus: Path, data_dir: Path) -> tuple[dict[s
 
             systems["BM25 (bm25s)"] = bm25
         systems[f"dense ({label})"] = qa_system(QA(full.index, full.embedder, QAConfig(fusion=FusionConfig(method="dense"))))
+        # The figure that counts: every question scored with its near twins in the bank left out
+        # (same text or cosine ≥ TWIN_THRESHOLD), so it measures people who ask differently.
+        masked = QA(full.index, full.embedder, replace(full.config, twin_threshold=TWIN_THRESHOLD), full.notices)
+        systems[f"Nachgefragt ({label}), no twin"] = qa_system(masked)
         systems[f"Nachgefragt ({label})"] = qa_system(full)
     return systems, opened
 

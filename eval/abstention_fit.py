@@ -10,12 +10,12 @@ are honest; `fit_procedure` on all of dev gives the shipped model and its thresh
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
 from qa.abstain import FEATURES, AbstentionModel
@@ -143,3 +143,44 @@ def nested_cv(x: np.ndarray, y: np.ndarray, cfg: FitConfig, folds: int = 5, repe
     pooled = Scores(float(refused[y == 0].mean()), float(refused[y == 1].mean()), float(roc_auc_score(y, probs)),
                     float(nothing[y == 1].mean()))
     return pooled, refused, chosen
+
+
+# --- Trained on the question bank ------------------------------------------------------------
+# The bank's thousands of labelled questions train the model; the dev questions (with their bank
+# twins masked) only choose the thresholds, in outer folds, so the dev figures stay honest.
+
+
+def fit_on_bank(x_bank: np.ndarray, y_bank: np.ndarray, cfg: FitConfig) -> AbstentionModel:
+    """Class-weighted logistic regression on every candidate feature of the bank's questions."""
+    return fit_logistic(x_bank, y_bank, tuple(FEATURES.index(f) for f in cfg.candidates), cfg.c)
+
+
+def bank_oof(x_bank: np.ndarray, y_bank: np.ndarray, groups: np.ndarray, cfg: FitConfig, folds: int = 5) -> np.ndarray:
+    """Out-of-fold probabilities on the bank, folds grouped by origin (a passage or section), so
+    no question is scored by a model that saw its siblings."""
+    probs = np.zeros(len(y_bank))
+    for train, test in GroupKFold(folds).split(x_bank, y_bank, groups):
+        probs[test] = probabilities(fit_on_bank(x_bank[train], y_bank[train], cfg), x_bank[test])
+    return probs
+
+
+def with_thresholds(model: AbstentionModel, probs: np.ndarray, y: np.ndarray, cfg: FitConfig) -> AbstentionModel:
+    """The model with both thresholds chosen on (probs, y)."""
+    answer_t = threshold_for(probs, y, cfg.max_wrong)
+    nothing_t = min(answer_t, threshold_for(probs, y, cfg.max_nothing_wrong))
+    return replace(model, threshold=answer_t, nothing_threshold=nothing_t)
+
+
+def nested_thresholds(model: AbstentionModel, x: np.ndarray, y: np.ndarray, cfg: FitConfig, folds: int = 5,
+                      repeats: int = 3) -> tuple[Scores, np.ndarray]:
+    """Score a fixed (bank-trained) model on dev, thresholds chosen on the other dev folds only."""
+    probs = probabilities(model, x)
+    refused = np.zeros(len(y))
+    nothing = np.zeros(len(y))
+    for r in range(repeats):
+        for train, test in StratifiedKFold(folds, shuffle=True, random_state=100 + r).split(x, y):
+            fitted = with_thresholds(model, probs[train], y[train], cfg)
+            refused[test] += (probs[test] < fitted.threshold) / repeats
+            nothing[test] += (probs[test] < fitted.nothing_threshold) / repeats
+    return Scores(float(refused[y == 0].mean()), float(refused[y == 1].mean()), float(roc_auc_score(y, probs)),
+                  float(nothing[y == 1].mean())), refused

@@ -1,12 +1,17 @@
-"""python -m eval.check FILE… — validate labelled questions against the parsed corpus:
-every label must fall inside a passage; two labels in one passage are reported (one hit
-would earn both, which skews nDCG); duplicate questions and ids are reported."""
+"""python -m eval.check [FILE…] — validate labelled questions and the question bank against the
+parsed corpus. Labelled questions: every label must fall inside a passage; two labels in one
+passage are reported (one hit would earn both, which skews nDCG); duplicate questions and ids
+are reported. The bank (`corpus/question-bank.jsonl`, or any FILE named question-bank*.jsonl):
+JSON, ids, kinds, passage ids, notes, duplicates and openings (`index.bank.problems`).
+Without FILE: eval/questions/*.jsonl and the corpus's bank."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
 from eval.questions import Question, load_questions
+from index.bank import BANK_FILE, BankError, bank_path, parse_bank
+from index.bank import problems as bank_problems
 from index.defaults import DEFAULT_CORPUS
 from index.parse import parse_corpus
 from index.pledge import Pledge
@@ -47,14 +52,34 @@ def problems(questions: list[Question], pledges: list[Pledge]) -> list[str]:
     return out
 
 
+QUESTIONS = Path(__file__).resolve().parent / "questions"
+
+
+def check_bank(path: Path, pledges: list[Pledge]) -> tuple[int, list[str]]:
+    """(entries, problems) of one bank file; a missing file or malformed line is a problem."""
+    if not path.is_file():
+        return 0, [f"{path}: no question bank"]
+    try:
+        with open(path, encoding="utf-8") as fh:
+            entries = parse_bank(fh)
+    except (BankError, UnicodeDecodeError) as exc:
+        return 0, [f"{path}: {exc}"]
+    return len(entries), [f"{path.name} {line}" for line in bank_problems(entries, {p.id for p in pledges})]
+
+
 def main(argv: list[str] | None = None) -> int:
-    paths = [Path(a) for a in (argv if argv is not None else sys.argv[1:])]
+    args = argv if argv is not None else sys.argv[1:]
+    paths = [Path(a) for a in args] or [*sorted(QUESTIONS.glob("*.jsonl")), bank_path(DEFAULT_CORPUS)]
+    banks = [p for p in paths if p.name.startswith(BANK_FILE.split(".")[0])]
     pledges = parse_corpus(DEFAULT_CORPUS)
-    questions = [q for p in paths for q in load_questions(p)]
+    questions = [q for p in paths if p not in banks for q in load_questions(p)]
     found = problems(questions, pledges)
+    counted = [check_bank(p, pledges) for p in banks]
+    found += [line for _, lines in counted for line in lines]
     for line in found:
         print(line)
-    print(f"{len(questions)} questions, {len(found)} problems", file=sys.stderr)
+    print(f"{len(questions)} questions, {sum(n for n, _ in counted)} bank entries, {len(found)} problems",
+          file=sys.stderr)
     return 1 if found else 0
 
 

@@ -32,7 +32,8 @@ def _build(args: argparse.Namespace) -> int:
     config = IndexConfig.for_model(embedder.name)
     loaded = open_index(args.corpus, index_dir, config, embedder.model_id, lambda: embedder, rebuild=args.rebuild)
     total = time.perf_counter() - started
-    print(f"index: {index_dir} · {loaded.manifest['count']} passages · model {loaded.model_id} ({embedder.dtype})")
+    print(f"index: {index_dir} · {loaded.manifest['count']} passages · {len(loaded.bank)} bank questions · "
+          f"model {loaded.model_id} ({embedder.dtype})")
     print(f"model ready in {model_seconds:.1f} s · total {total:.1f} s")
     return 0
 
@@ -52,7 +53,8 @@ def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
     try:
         manifest = load_index(index_dir).manifest
     except CorruptIndexError as exc:
-        out.update(fresh=False, status=f"no usable index: {exc}", count=0, manifest=None)
+        out.update(fresh=False, status=f"no usable index: {exc}", count=0, bank={"answerable": 0, "unanswerable": 0},
+                   manifest=None)
         return out
     facts = manifest.get("embedder") or {}
     out["query_prompt"] = facts.get("query_prompt", "")
@@ -65,7 +67,9 @@ def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
     loaded = calibration_for(resolved.name, resolved.model_id, corpus)
     if loaded.warning:
         out["notices"].append(loaded.warning)
-    out.update(count=manifest.get("count", 0), manifest=manifest)
+    bank = manifest.get("bank") if isinstance(manifest.get("bank"), dict) else {}
+    out.update(count=manifest.get("count", 0),
+               bank={k: int(bank.get(k, 0)) for k in ("answerable", "unanswerable")}, manifest=manifest)
     return out
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_DATA = ROOT / ".nachgefragt"
+# Editorial notes beside the sources (not programme text, never parsed as a motion)
+EDITORIAL = ("question-bank.md",)
 
 
 class CorpusMissingError(FileNotFoundError):
@@ -22,7 +24,7 @@ def corpus_sources(corpus_dir: Path) -> list[Path]:
             f"Programmtexten angeben (Standard: {DEFAULT_CORPUS})."
         )
     texts = sorted(corpus_dir.glob("*.txt"))
-    motions = sorted(p for p in corpus_dir.glob("*.md") if p.name.upper() != "README.MD")
+    motions = sorted(p for p in corpus_dir.glob("*.md") if p.name.upper() != "README.MD" and p.name not in EDITORIAL)
     if not texts and not motions:
         raise CorpusMissingError(
             f"Kein Korpus unter {corpus_dir}: keine Quellen (*.txt, *.md) im Ordner. Mit --corpus den "

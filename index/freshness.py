@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from index.bank import bank_sha256
 from index.config import FORMAT_VERSION, IndexConfig
 from index.defaults import corpus_sources
 
@@ -33,8 +34,8 @@ def corpus_sha256(corpus_dir: Path) -> str:
 
 # The modules whose behaviour decides the passages and their lexical tokens: a change to any
 # of them makes an index stale, so a fixed parser or analyser never serves old spans.
-INDEX_CODE = ("analyse.py", "defaults.py", "lexical.py", "numbering.py", "parse.py", "pledge.py", "sections.py",
-              "serialise.py", "text.py", "twins.py")
+INDEX_CODE = ("analyse.py", "bank.py", "bank_store.py", "config.py", "defaults.py", "embed.py", "lexical.py", "numbering.py",
+              "parse.py", "pledge.py", "sections.py", "serialise.py", "store.py", "text.py", "twins.py")
 _INDEX_PACKAGE = Path(__file__).resolve().parent
 
 
@@ -50,6 +51,9 @@ def check_fresh(manifest: dict[str, Any], corpus_dir: Path, model_id: str, confi
     """Raise StaleIndexError naming what changed since the index was built."""
     if manifest.get("format") != FORMAT_VERSION:
         raise StaleIndexError(f"index format {manifest.get('format')} != {FORMAT_VERSION}")
+    built_bank = (manifest.get("bank") or {}).get("sha256") if isinstance(manifest.get("bank"), dict) else None
+    if built_bank != bank_sha256(corpus_dir):
+        raise StaleIndexError("the question bank changed since the index was built")
     if manifest.get("corpus_sha256") != corpus_sha256(corpus_dir):
         raise StaleIndexError("the corpus changed since the index was built")
     if manifest.get("code_sha256") != code_sha256():

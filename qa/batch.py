@@ -43,6 +43,8 @@ def answer_to_json(qid: str, answer: Answer) -> dict[str, Any]:
         out["error"] = answer.error
     if answer.corrected:  # extension: searched with typos corrected
         out["corrected"] = answer.corrected
+    if answer.reason and not answer.error:  # extension: why the programme has nothing on it
+        out["reason"] = answer.reason
     return out
 
 

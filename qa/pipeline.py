@@ -9,6 +9,7 @@ import numpy as np
 
 from index.store import LoadedIndex
 from qa.abstain import AbstentionModel, Evidence, evidence
+from qa.bank import BankEvidence, BankView, similar_questions
 from qa.answer import doorstep_hits, doorstep_text, nearest_answer, nearest_hits
 from qa.cache import AnswerCache, index_digest
 from qa.language import detect_language
@@ -30,12 +31,18 @@ class QAConfig:
 
     abstention: the calibrated model deciding "nothing in the programme"; None never abstains.
     spelling: correct typos in German questions against the programme's vocabulary.
+    twin_threshold: leave out the bank questions that are near twins of the asked one (same
+        normalised text or cosine ≥ this): what the eval does, so its figures measure people who
+        ask differently from the bank. None (the app): the whole bank counts.
+    similar: how many similar bank questions an answer offers.
     """
 
     fusion: FusionConfig = field(default_factory=FusionConfig)
     abstention: AbstentionModel | None = None
     limits: Limits = field(default_factory=Limits)
     spelling: bool = True
+    twin_threshold: float | None = None
+    similar: int = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +73,7 @@ class SearchResult:
 
     hits: tuple[Hit, ...]
     evidence: Evidence
+    bank: BankEvidence
 
 
 class QA:
@@ -85,6 +93,7 @@ class QA:
         self._chapter_of = np.array([p.chapter for p in index.pledges], dtype=object)
         self._chapters = tuple(dict.fromkeys(c for c in self._chapter_of if c))
         self._speller: SpellCorrector | None = None
+        self.bank = BankView(index)
 
     @property
     def speller(self) -> SpellCorrector:
@@ -173,15 +182,30 @@ class QA:
         outcome = decision.outcome if decision else "answer"
         used = {"answer": doorstep_hits, "nearest": nearest_hits}.get(outcome, lambda hits: ())(result.hits)
         text_out = {"answer": doorstep_text, "nearest": nearest_answer}.get(outcome, lambda used: "")(used)
+        reason = result.bank.reason() if outcome != "answer" else ""
+        similar = similar_questions(result.bank, fix.original, self.config.similar)
         return Answer(question=fix.original, hits=result.hits, abstained=outcome != "answer", text=text_out,
                       used=used, outcome=outcome, confidence=decision.confidence if decision else None,
-                      corrected=fix.corrected, corrections=fix.changes, language=fix.language)
+                      corrected=fix.corrected, corrections=fix.changes, language=fix.language,
+                      reason=reason, similar=similar)
 
     def search(self, question: str, top_k: int, chapter: str | None = None,
-               vector: np.ndarray | None = None) -> SearchResult:
-        """Rank all passages for a cleaned question (optionally within one chapter)."""
+               vector: np.ndarray | None = None, bank_mask: np.ndarray | None = None) -> SearchResult:
+        """Rank all passages for a cleaned question (optionally within one chapter).
+
+        `bank_mask`: bank rows to leave out (the calibration leaves out a bank question's own
+        entry and its siblings); near twins are left out too when the config says so."""
+        if vector is None:
+            vector = self.embedder.encode_queries([question])[0]
         scores = score_all(self.index, self.embedder, question, vector)
-        fused = fuse(scores.dense, scores.lexical, self.config.fusion)
+        sims = self.bank.similarities(vector)
+        masked = bank_mask
+        if self.config.twin_threshold is not None and len(self.bank):
+            twins = self.bank.twins(question, sims, self.config.twin_threshold)
+            masked = twins if masked is None else (masked | twins)
+        votes = self.bank.passage_votes(sims, masked) if self.config.fusion.w_bank else None
+        bank = self.bank.evidence(sims, masked)
+        fused = fuse(scores.dense, scores.lexical, self.config.fusion, votes)
         allowed = (self._chapter_of == chapter) if chapter else None
         rows = top_rows(fused, max(top_k, 5), allowed)
         hits = tuple(
@@ -192,4 +216,4 @@ class QA:
         sections = [self.index.pledges[r].section for r in rows[:5]]
         return SearchResult(hits, evidence(scores.dense, scores.lexical, fused, scores.coverage, overlap,
                                            allowed=allowed, top_sections=sections,
-                                           question_tokens=len(scores.tokens)))
+                                           question_tokens=len(scores.tokens), bank=bank, top=rows[:3]), bank)

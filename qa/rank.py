@@ -10,8 +10,9 @@ import numpy as np
 class FusionConfig:
     """How dense and BM25 scores combine.
 
-    method "zscore": w_dense·z(dense) + w_lexical·z(bm25), each standardised over all passages
-    for this question (cosines of e5 cluster near 0.8, so raw values say little);
+    method "zscore": w_dense·z(dense) + w_lexical·z(bm25) + w_bank·z(bank votes), each
+    standardised over all passages for this question (cosines of e5 cluster near 0.8, so raw
+    values say little); bank votes: the best similarity of a bank question tied to the passage;
     "rrf": reciprocal-rank fusion with constant `rrf_k`; "dense" / "lexical": one side only.
     """
 
@@ -19,6 +20,7 @@ class FusionConfig:
     w_dense: float = 1.0
     w_lexical: float = 0.15
     rrf_k: float = 60.0
+    w_bank: float = 0.0
 
 
 def zscore(scores: np.ndarray) -> np.ndarray:
@@ -36,8 +38,8 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def fuse(dense: np.ndarray, lexical: np.ndarray, config: FusionConfig) -> np.ndarray:
-    """One score per passage, higher is better."""
+def fuse(dense: np.ndarray, lexical: np.ndarray, config: FusionConfig, bank: np.ndarray | None = None) -> np.ndarray:
+    """One score per passage, higher is better (`bank`: the bank's vote per passage, or None)."""
     if config.method == "dense":
         return dense.astype(np.float32)
     if config.method == "lexical":
@@ -52,6 +54,8 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, config: FusionConfig) -> np.nda
         fused = config.w_dense * zscore(dense)
         if has_lexical:
             fused = fused + config.w_lexical * zscore(lexical)
+        if bank is not None and config.w_bank:
+            fused = fused + config.w_bank * zscore(bank)
         return fused.astype(np.float32)
     raise ValueError(f"unknown fusion method {config.method!r}")
 

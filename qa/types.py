@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.pledge import Pledge
+from qa.bank import BankNeighbour
 from qa.spell import Change
 
 
@@ -30,7 +31,10 @@ class Answer:
     (a front end shows them in its own words without reading them back out of `text`).
     corrected: the question as searched after spelling corrections ("" when searched as
     asked); `corrections` lists each changed word. language: the detected language of the
-    question ("de", "en", "tr", "ar", "pl", "ru"; "" when unsure).
+    question ("de", "en", "tr", "ar", "pl", "ru"; "" when unsure). reason: why the programme
+    has nothing on it, when its nearest unanswerable bank questions agree ("federal_state",
+    "people_party", "other_city", "chitchat"; "" otherwise and for answers). similar: the
+    nearest bank questions the programme answers (other than the asked one), best first.
     """
 
     question: str
@@ -44,3 +48,5 @@ class Answer:
     corrected: str = ""
     corrections: tuple[Change, ...] = ()
     language: str = ""
+    reason: str = ""
+    similar: tuple[BankNeighbour, ...] = ()

@@ -38,6 +38,7 @@ def test_index_info_reports_a_fresh_index(data_dir: Path) -> None:
     assert info["count"] == PASSAGES and info["manifest"]["dim"] == 768
     assert info["manifest"]["config"]["passage_title"] == "section"
     assert {"faiss-cpu", "sentence-transformers", "torch", "transformers"} <= set(info["manifest"]["versions"])
+    assert info["bank"]["answerable"] >= 3000 and info["bank"]["unanswerable"] >= 800
     assert info["notices"] == []
 
 

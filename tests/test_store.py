@@ -92,11 +92,11 @@ def test_open_index_rebuilds_damaged_and_stale(built, caplog) -> None:
     emb = FakeEmbedder()
     with caplog.at_level(logging.WARNING):
         loaded = open_index(corpus, index_dir, CONFIG, emb.model_id, lambda: emb)
-    assert "damaged" in caplog.text and emb.texts == len(loaded.pledges)
-    assert loaded.dense.ntotal == len(loaded.pledges)
+    assert "damaged" in caplog.text and emb.texts == len(loaded.pledges) + len(loaded.bank)
+    assert loaded.dense.ntotal == len(loaded.pledges) and loaded.bank_dense.ntotal == len(loaded.bank)
     # fresh now: a second open embeds only the three passages it spot-checks
     open_index(corpus, index_dir, CONFIG, emb.model_id, lambda: emb)
-    assert emb.texts == len(loaded.pledges) + 3
+    assert emb.texts == len(loaded.pledges) + len(loaded.bank) + 3
     caplog.clear()
     with caplog.at_level(logging.WARNING):
         open_index(corpus, index_dir, CONFIG, "other-model", lambda: FakeEmbedder(model_id="other-model"))

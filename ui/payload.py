@@ -19,6 +19,10 @@ def answer_payload(answer: Answer, chapter: str = "", share_link: str = "") -> d
         "abstained": answer.abstained,
         "outcome": "nothing" if answer.error else answer.outcome,  # answer | nearest | nothing
         "confidence": answer.confidence,  # the abstention model's P(answerable); None without one
+        # why the programme has nothing on it (federal_state | people_party | other_city | chitchat), or ""
+        "reason": "" if answer.error else answer.reason,
+        # the nearest questions of the bank that the programme answers (one click to ask them)
+        "similar_questions": [n.entry.question for n in answer.similar],
         "error": answer.error,
         "answer": doorstep_text(answer),
         "answer_raw": answer.text,
