@@ -7,8 +7,9 @@ suggests words the programme uses; SymSpell (symspellpy) finds the closest of th
 A word is left alone when it is
 - known: in the programme (also in another spelling: "fussgänger" = "fußgänger", "grunen"
   is *not* known), a compound of two programme words ("Flughafenausbau"), or an ordinary
-  German or English word (pyspellchecker's frequency lists): "Wetter" must not become
-  "weiter", "airport" must not become "import";
+  German or English word (pyspellchecker's frequency lists, and wordfreq's large German list
+  of words seen in real text: "Wetter" must not become "weiter", "airport" must not become
+  "import", "abzocken" must not become "abdecken");
 - short (under 4 letters), contains digits or other scripts, or is written in capitals
   (an abbreviation: "ÖPNV", "KVR");
 - in a question that is not German (the caller passes the detected language).
@@ -21,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,6 +79,17 @@ def general_words() -> frozenset[str]:
     return frozenset(known)
 
 
+_GERMAN_ZIPF = 1.0  # wordfreq: seen about once in 100 million words of German text; typos score 0
+
+
+def is_german_word(word: str) -> bool:
+    """True for a word German text uses (wordfreq's large list): a correct word the programme
+    happens not to use is never "corrected" into one it does."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "de", wordlist="large") >= _GERMAN_ZIPF
+
+
 def passage_texts(pledges: Iterable[object]) -> list[str]:
     """The texts a vocabulary is built from: each passage's section, lead-in and text."""
     return [f"{getattr(p, 'section', '')} {getattr(p, 'lead_in', '')} {getattr(p, 'text', '')}" for p in pledges]
@@ -86,9 +98,12 @@ def passage_texts(pledges: Iterable[object]) -> list[str]:
 class SpellCorrector:
     """Corrects question words to the closest word of a vocabulary (with its frequency)."""
 
-    def __init__(self, counts: Counter[str], general: frozenset[str] = frozenset(), max_distance: int = 2) -> None:
+    def __init__(self, counts: Counter[str], general: frozenset[str] = frozenset(), max_distance: int = 2,
+                 lexicon: Callable[[str], bool] | None = None) -> None:
+        """`lexicon`: a full word list to ask last (None: only `general`)."""
         self.max_distance = max_distance
         self._general = general
+        self._lexicon = lexicon
         self._known = frozenset(fold(w) for w in counts)
         self._symspell = SymSpell(max_dictionary_edit_distance=max_distance, prefix_length=7)
         for word, count in counts.items():
@@ -102,12 +117,16 @@ class SpellCorrector:
         counts: Counter[str] = Counter()
         for text in texts:
             counts.update(w.lower() for w in _WORD.findall(text))
-        return cls(counts, general_words() if general is None else general, max_distance)
+        if general is None:
+            return cls(counts, general_words(), max_distance, is_german_word)
+        return cls(counts, general, max_distance)
 
     def knows(self, word: str) -> bool:
         """True when a word must not be corrected (see the module docstring)."""
         folded = fold(word)
-        return folded in self._known or folded in self._general or self._compound(folded)
+        if folded in self._known or folded in self._general or self._compound(folded):
+            return True
+        return self._lexicon is not None and self._lexicon(word)
 
     def _compound(self, folded: str) -> bool:
         for i in range(_MIN_PART, len(folded) - _MIN_PART + 1):

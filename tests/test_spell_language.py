@@ -48,6 +48,9 @@ def test_real_vocabulary_and_dictionaries(fake_index) -> None:
     assert "wetter" in general_words() and "airport" in general_words()
     assert corrector.correct("Was habt ihr mit dem Flughafn vor?").corrected == "Was habt ihr mit dem Flughafen vor?"
     assert not corrector.correct("Wie wird das Wetter morgen in Dortmund?").changed
+    # a correct German word the programme does not use stays (it became "abdecken" before)
+    assert not corrector.correct("Ihr wollt die Leute doch nur abzocken!").changed
+    assert corrector.correct("Kommen mehr Fahradwege?").changed
 
 
 def test_pipeline_searches_corrected_and_can_search_as_typed(fake_index) -> None:
