@@ -1,7 +1,7 @@
 """Nachgefragt in the browser: ask the programme, read the pledges, check them in the source.
 
 `main()` reads flags and environment into an `AppConfig`, starts the encoder process (the
-model loads there, index/encoder_process.py), opens the index (building it if needed),
+model loads there, serving/encoder_process.py), opens the index (building it if needed),
 serves the page (ui/page.py; behaviour in ui/handlers.py) while the model is still loading,
 then checks the index against the model and answers. `build_demo` and `launch` are
 re-exported from ui/page.py. Importing this module loads neither the model nor Gradio.
@@ -57,9 +57,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     started = time.perf_counter()
     from index.defaults import corpus_sources
-    from index.embed import ModelNotAvailableError
-    from index.encoder_process import EncoderGone, ProcessEmbedder
-    from index.store import CorruptIndexError, StaleIndexError
+    from index.models.embed import ModelNotAvailableError
+    from serving.encoder_process import EncoderGone, ProcessEmbedder
+    from index.storage.store import CorruptIndexError, StaleIndexError
     from qa.service import open_qa, verify_qa
     from ui.feedback import open_feedback
     from ui.source import load_sources

@@ -18,25 +18,17 @@ from typing import Callable
 from eval.baselines import PlainBM25
 from eval.chart import style_chart
 from eval.metrics import RankedHit
-from eval.questions import Question, load_questions
+from eval.questions import Question, questions_for
+from eval.report import REPORTS
 from eval.run import K, details, qa_system, run_system, spans, summarise
-from index.config import E5_MODEL, GEMMA_MODEL
+from index.models.names import E5_MODEL, GEMMA_MODEL
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
-from index.versions import library_versions
+from index.storage.versions import library_versions
 from qa.pipeline import QA, QAConfig
 from qa.rank import FusionConfig, top_rows
 from qa.service import open_qa
 
-QUESTIONS = Path(__file__).resolve().parent / "questions"
 TWIN_THRESHOLD = 0.90
-REPORTS = Path(__file__).resolve().parent / "reports"
-
-
-def questions_for(split: str, path: Path | None) -> list[Question]:
-    if path is not None:
-        return load_questions(path)
-    names = ["dev", "test"] if split == "all" else [split]
-    return [q for n in names for q in load_questions(QUESTIONS / f"{n}.jsonl")]
 
 
 def markdown_table(summaries: dict[str, dict]) -> str:

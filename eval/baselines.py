@@ -8,7 +8,7 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from index.pledge import Pledge
+from index.sources.pledge import Pledge
 
 
 class PlainBM25:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eval.questions import question_texts
 from eval.stats import percentile
-from index.config import DEFAULT_MODEL
+from index.models.names import DEFAULT_MODEL
 from index.defaults import DEFAULT_DATA
 from qa.service import open_qa
 from qa.validate import clean_question

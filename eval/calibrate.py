@@ -36,7 +36,7 @@ from eval.evidence import features, rankings, searched_bank, searched_questions,
 from eval.metrics import average, score_question
 from eval.questions import Question, load_questions
 from eval.run import spans
-from index.config import DEFAULT_MODEL
+from index.models.names import DEFAULT_MODEL
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from qa.calibration import Calibration, calibration_path, save_calibration
 from qa.pipeline import QA, QAConfig

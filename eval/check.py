@@ -2,19 +2,19 @@
 parsed corpus. Labelled questions: every label must fall inside a passage; two labels in one
 passage are reported (one hit would earn both, which skews nDCG); duplicate questions and ids
 are reported. The bank (`corpus/question-bank.jsonl`, or any FILE named question-bank*.jsonl):
-JSON, ids, kinds, passage ids, notes, duplicates and openings (`index.bank.problems`).
+JSON, ids, kinds, passage ids, notes, duplicates and openings (`index.sources.bank.problems`).
 Without FILE: eval/questions/*.jsonl and the corpus's bank."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from eval.questions import Question, load_questions
-from index.bank import BANK_FILE, BankError, bank_path, parse_bank
-from index.bank import problems as bank_problems
+from eval.questions import QUESTIONS, Question, load_questions
+from index.sources.bank import BANK_FILE, BankError, bank_path, parse_bank
+from index.sources.bank import problems as bank_problems
 from index.defaults import DEFAULT_CORPUS
-from index.parse import parse_corpus
-from index.pledge import Pledge
+from index.sources.parse import parse_corpus
+from index.sources.pledge import Pledge
 
 
 def passage_at(pledges: list[Pledge]) -> dict[tuple[str, int], str]:
@@ -52,7 +52,6 @@ def problems(questions: list[Question], pledges: list[Pledge]) -> list[str]:
     return out
 
 
-QUESTIONS = Path(__file__).resolve().parent / "questions"
 
 
 def check_bank(path: Path, pledges: list[Pledge]) -> tuple[int, list[str]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from eval.questions import question_texts
-from index.config import GEMMA_MODEL
+from index.models.names import GEMMA_MODEL
 from index.defaults import DEFAULT_DATA
 
 BUSY_LOOP = ("import time\nwhile True:\n t=time.perf_counter()\n while time.perf_counter()-t<0.004: sum(range(100))\n"
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     import torch
 
-    from index.embed import SentenceTransformerEmbedder
+    from index.models.embed import SentenceTransformerEmbedder
 
     emb = SentenceTransformerEmbedder(GEMMA_MODEL, cache_dir=args.data_dir, fallback=False)
     questions = question_texts()

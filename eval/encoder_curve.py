@@ -5,7 +5,7 @@ concurrent questions pays (issue 11) and how many answers/s one core gives (docs
 Real German questions from eval/questions/*.jsonl, all distinct (no batch repeats a question
 of another batch in the same round); batch sizes are interleaved within each round so drift
 on the shared machine hits every size alike; medians over rounds. Loads a local
-model through the project's own resolution (index/resolve.py) with downloads and the e5
+model through the project's own resolution (index/models/resolve.py) with downloads and the e5
 fallback switched off, or a local sentence-transformers folder; it never downloads. Writes eval/reports/encoder_curve.json.
 """
 from __future__ import annotations
@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from eval.stats import percentile
-from eval.questions import load_questions
-from index.config import GEMMA_MODEL
+from eval.questions import QUESTIONS, load_questions
+from index.models.names import GEMMA_MODEL
 from index.defaults import DEFAULT_DATA
-from index.resolve import ModelNotAvailableError, resolve_model
+from index.models.resolve import ModelNotAvailableError, resolve_model
 
 log = logging.getLogger("eval.encoder_curve")
-QUESTIONS = Path(__file__).resolve().parent / "questions"
 REPORT = Path(__file__).resolve().parent / "reports" / "encoder_curve.json"
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from eval.metrics import Label
 
+QUESTIONS = Path(__file__).resolve().parent / "questions"
+
 STYLES = ("citizen", "paraphrase", "canvasser", "objection", "thesis", "keyword", "multilingual", "unanswerable")
 LANGS = ("de", "en", "tr", "ar", "pl", "ru")
 MISSES = ("near_miss", "federal_state", "other_city", "people_party", "chitchat", "other_language", "keyword")
@@ -68,3 +70,11 @@ def question_texts(splits: tuple[str, ...] = SPLITS, directory: Path = QUESTION_
     if not out:
         raise ValueError("no questions found")
     return out
+
+
+def questions_for(split: str, path: Path | None = None) -> list[Question]:
+    """The labelled questions of a split ("dev", "test" or "all"), or of the file `path`."""
+    if path is not None:
+        return load_questions(path)
+    names = ["dev", "test"] if split == "all" else [split]
+    return [q for n in names for q in load_questions(QUESTIONS / f"{n}.jsonl")]

@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from eval.metrics import RankedHit, Span, abstention_rates, average, score_question
 from eval.questions import Question
-from index.pledge import Pledge
+from index.sources.pledge import Pledge
 from qa.pipeline import QA
 
 log = logging.getLogger(__name__)

@@ -22,9 +22,10 @@ import numpy as np
 from eval.metrics import average, score_question
 from eval.questions import load_questions
 from eval.run import spans
-from index.config import DEFAULT_MODEL, GEMMA_MODEL, IndexConfig
+from index.models.names import DEFAULT_MODEL, GEMMA_MODEL
+from index.storage.config import IndexConfig
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
-from index.store import LoadedIndex, embed_passages
+from index.storage.store import LoadedIndex, embed_passages
 from qa.calibration import Calibration, calibration_path, save_calibration
 from qa.rank import FusionConfig, fuse, top_rows
 from qa.service import calibration_for, open_qa

@@ -88,8 +88,9 @@ def typo_questions(questions: list[Question], seed: int, rate: float = 0.3) -> l
 
 
 def main(argv: list[str] | None = None) -> int:
-    from eval.__main__ import REPORTS, questions_for
-    from index.config import DEFAULT_MODEL
+    from eval.questions import questions_for
+    from eval.report import REPORTS
+    from index.models.names import DEFAULT_MODEL
     from qa.pipeline import QA
     from qa.service import open_qa
 

@@ -1,5 +1,5 @@
 """Parse the programme into pledges, embed them and store the FAISS index."""
-from index.parse import parse_corpus, parse_motion, parse_programme
-from index.pledge import Citation, Pledge
+from index.sources.parse import parse_corpus, parse_motion, parse_programme
+from index.sources.pledge import Citation, Pledge
 
 __all__ = ["Citation", "Pledge", "parse_corpus", "parse_motion", "parse_programme"]

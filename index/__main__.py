@@ -9,14 +9,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
+from index.models.names import DEFAULT_MODEL
+from index.storage.config import IndexConfig, index_name_for
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, CorpusMissingError, corpus_sources
-from index.resolve import ModelNotAvailableError, resolve_model
-from index.store import CorruptIndexError, StaleIndexError, check_fresh, load_index, open_index
+from index.models.resolve import ModelNotAvailableError, resolve_model
+from index.storage.store import CorruptIndexError, StaleIndexError, check_fresh, load_index, open_index
 
 
 def _build(args: argparse.Namespace) -> int:
-    from index.embed import SentenceTransformerEmbedder
+    from index.models.embed import SentenceTransformerEmbedder
 
     started = time.perf_counter()
     try:
@@ -41,9 +42,9 @@ def _build(args: argparse.Namespace) -> int:
 def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
     """The facts `index info` prints: which model would serve, where it loads from, its prompts
     and dtype, and whether its index is fresh — decided as `build` decides (same model
-    resolution, same config, same `check_fresh`); only the vector spot-check needs the model."""
-    from qa.service import calibration_for
-
+    resolution, same config, same `check_fresh`); only the vector spot-check needs the model.
+    (Whether the pipeline's calibration fits is the pipeline's to say: `python -m qa` and the
+    app's footer warn; the index layer does not read qa's files.)"""
     resolved = resolve_model(model, data_dir, download=False)
     index_dir = data_dir / index_name_for(resolved.name)
     out: dict[str, Any] = {"model": resolved.model_id, "model_name": resolved.name, "model_path": resolved.path,
@@ -56,6 +57,7 @@ def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
         out.update(fresh=False, status=f"no usable index: {exc}", count=0, bank={"answerable": 0, "unanswerable": 0},
                    manifest=None)
         return out
+    corpus_sources(corpus)  # an index but no corpus to check it against: a clear error
     facts = manifest.get("embedder") or {}
     out["query_prompt"] = facts.get("query_prompt", "")
     out["passage_prompt"] = facts.get("passage_prompt", "")
@@ -64,9 +66,6 @@ def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
         out.update(fresh=True, status="fresh")
     except StaleIndexError as exc:
         out.update(fresh=False, status=f"stale: {exc}")
-    loaded = calibration_for(resolved.name, resolved.model_id, corpus)
-    if loaded.warning:
-        out["notices"].append(loaded.warning)
     bank = manifest.get("bank") if isinstance(manifest.get("bank"), dict) else {}
     out.update(count=manifest.get("count", 0),
                bank={k: int(bank.get(k, 0)) for k in ("answerable", "unanswerable")}, manifest=manifest)
@@ -74,8 +73,8 @@ def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from index.gemma import ModelSupplyError, ensure_model
-    from index.resolve import gemma_dir
+    from index.models.gemma import ModelSupplyError, ensure_model
+    from index.models.resolve import gemma_dir
 
     try:
         path = ensure_model(gemma_dir(args.data_dir))

@@ -6,15 +6,15 @@ import logging
 import sys
 from pathlib import Path
 
-from index.config import DEFAULT_MODEL
-from index.embed import ModelNotAvailableError
+from index.models.names import DEFAULT_MODEL
+from index.models.embed import ModelNotAvailableError
 from qa.answer import NEAREST_INTRO, NO_ANSWER, nearest_topics
 from qa.batch import run_batch, to_line
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from qa.pipeline import Ask
 from qa.service import open_qa
 from qa.types import Answer
-from ui.wording import citations_words, doorstep_text, pledge_places
+from qa.wording import citations_words, doorstep_text, pledge_places
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,7 +1,7 @@
 """The doorstep answer: the top pledges in their own words, each with its citations (pure)."""
 from __future__ import annotations
 
-from index.pledge import Citation
+from index.sources.pledge import Citation
 from qa.types import Hit
 
 NO_ANSWER = "Dazu steht nichts im Programm."

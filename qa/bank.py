@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.bank import BankEntry, normalised
-from index.store import LoadedIndex
+from index.sources.bank import BankEntry, normalised
+from index.storage.store import LoadedIndex
 
 # Reasons the page can explain; near misses are "nearest"/"nothing" without a special reason.
 REASONS = ("federal_state", "people_party", "other_city", "chitchat")

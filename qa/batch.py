@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable, Iterator
 
-from index.serialise import citation_to_json, lead_in_to_json
+from index.sources.serialise import citation_to_json, lead_in_to_json
 from qa.types import Answer, Hit
 
 AskFn = Callable[[object, int], Answer]

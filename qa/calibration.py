@@ -4,8 +4,8 @@ Why: scores of different models live on different scales, so the fusion weight a
 abstention threshold tuned for one model mean nothing for another. Each model gets its own
 file in ``qa/calibration/`` (shipped as package data) that records the model id and corpus it
 was fitted on; `eval.calibrate --model X` writes only X's file. A missing or mismatched file is
-not fatal but never silent: `load_calibration` returns the warning for the log, `index info`
-and the app's footer.
+not fatal but never silent: `load_calibration` returns the warning for the log
+(`python -m qa` prints it) and the app's footer.
 """
 from __future__ import annotations
 

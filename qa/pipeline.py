@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from index.store import LoadedIndex
+from index.storage.store import LoadedIndex
 from qa.abstain import AbstentionModel, Evidence, evidence
 from qa.bank import BankEvidence, BankView, similar_questions
 from qa.answer import doorstep_hits, doorstep_text, nearest_answer, nearest_hits
@@ -20,7 +20,7 @@ from qa.types import Answer, Hit
 from qa.validate import Limits, QuestionError, clean_question, clean_top_k, echo
 
 if TYPE_CHECKING:
-    from index.embed import Embedder
+    from index.models.embed import Embedder
 
 log = logging.getLogger(__name__)
 

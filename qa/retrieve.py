@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.store import LoadedIndex
+from index.storage.store import LoadedIndex
 
 if TYPE_CHECKING:
-    from index.embed import Embedder
+    from index.models.embed import Embedder
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,10 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from index.config import DEFAULT_MODEL, IndexConfig, index_name_for
+from index.models.names import DEFAULT_MODEL
+from index.storage.config import IndexConfig, index_name_for
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, corpus_sources
-from index.store import corpus_sha256, open_index, verify_sample
+from index.storage.store import corpus_sha256, open_index, verify_sample
 from qa.calibration import Loaded, calibration_path, load_calibration
 from qa.pipeline import QA, QAConfig
 
@@ -55,7 +56,7 @@ def open_qa(
     False an index found fresh is not yet spot-checked against the model (which may still
     be loading in its process): call `verify_qa` before answering from it.
     """
-    from index.embed import SentenceTransformerEmbedder
+    from index.models.embed import SentenceTransformerEmbedder
 
     corpus_sources(corpus_dir)
     emb = embedder or SentenceTransformerEmbedder(model, cache_dir=data_dir)

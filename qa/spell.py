@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from symspellpy import SymSpell, Verbosity
 
-from index.analyse import fold
+from index.storage.analyse import fold
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.pledge import Pledge
+from index.sources.pledge import Pledge
 from qa.bank import BankNeighbour
 from qa.spell import Change
 

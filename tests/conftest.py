@@ -20,8 +20,8 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-from index.config import IndexConfig  # noqa: E402
-from index.store import LoadedIndex, build_index  # noqa: E402
+from index.storage.config import IndexConfig  # noqa: E402
+from index.storage.store import LoadedIndex, build_index  # noqa: E402
 from qa.pipeline import QA  # noqa: E402
 
 

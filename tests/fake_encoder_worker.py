@@ -1,4 +1,4 @@
-"""A stand-in for index/encoder_worker.py with the fake embedder (tests/test_encoder_process.py).
+"""A stand-in for serving/encoder_worker.py with the fake embedder (tests/test_encoder_process.py).
 
 `--model` picks the behaviour: "fake" serves the fake embedder; "fail" reports a load
 failure; "hang" never says hello; "die-after-1" exits after its first answer."""
@@ -12,7 +12,7 @@ from multiprocessing.connection import Connection
 
 from fakes import FakeEmbedder
 
-from index.encoder_worker import serve_all
+from serving.encoder_worker import serve_all
 
 
 class DieAfterOne(FakeEmbedder):

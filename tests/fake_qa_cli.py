@@ -18,8 +18,8 @@ sys.path.insert(0, str(HERE))
 from fakes import FakeEmbedder  # noqa: E402
 
 import qa.__main__ as cli  # noqa: E402
-from index.config import IndexConfig  # noqa: E402
-from index.store import open_index  # noqa: E402
+from index.storage.config import IndexConfig  # noqa: E402
+from index.storage.store import open_index  # noqa: E402
 from qa.pipeline import QA  # noqa: E402
 
 FAKE_CONFIG = IndexConfig(model="fake")

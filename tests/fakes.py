@@ -12,7 +12,7 @@ _WORD = re.compile(r"\w+")
 
 
 class FakeEmbedder:
-    """Implements index.embed.Embedder."""
+    """Implements index.models.embed.Embedder."""
 
     def __init__(self, dim: int = 256, model_id: str = "fake-hash-256") -> None:
         self.dim = dim

@@ -25,9 +25,9 @@ sys.path.insert(0, str(HERE))
 
 from fakes import FakeEmbedder  # noqa: E402
 
-import index.store as store  # noqa: E402
-from index.config import IndexConfig  # noqa: E402
-from index.lexical import LexicalIndex  # noqa: E402
+import index.storage.store as store  # noqa: E402
+from index.storage.config import IndexConfig  # noqa: E402
+from index.storage.lexical import LexicalIndex  # noqa: E402
 
 PHASES = ("embed", "write", "fsync", "swap")
 SLEEP_SECONDS = 120.0

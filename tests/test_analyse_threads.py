@@ -7,8 +7,8 @@ import time
 
 import Stemmer
 
-import index.analyse as analyse
-from index.analyse import Analyser
+import index.storage.analyse as analyse
+from index.storage.analyse import Analyser
 
 _REAL_STEMMER = Stemmer.Stemmer
 

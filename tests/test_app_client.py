@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
-from serving import serve_app
+from inprocess_app import serve_app
 
 gradio_client = pytest.importorskip("gradio_client", reason="gradio_client is not installed")
 
@@ -130,7 +130,7 @@ def test_overload_is_refused_quickly_not_hung(fake_index, tmp_path: Path) -> Non
 
 def test_importing_app_loads_no_model() -> None:
     code = ("import sys, time; t = time.perf_counter(); import app; "
-            "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'index.embed') if m in sys.modules]; "
+            "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'index.models.embed') if m in sys.modules]; "
             "print(heavy, round(time.perf_counter() - t, 1))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -23,10 +23,10 @@ from fakes import FakeEmbedder
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from index.config import IndexConfig
-from index.parse import parse_motion, parse_programme
-from index.pledge import Pledge
-from index.store import LoadedIndex, build_index
+from index.storage.config import IndexConfig
+from index.sources.parse import parse_motion, parse_programme
+from index.sources.pledge import Pledge
+from index.storage.store import LoadedIndex, build_index
 from qa.batch import answer_to_json, run_batch
 from qa.pipeline import QA
 from qa.validate import Limits, QuestionError, clean_question

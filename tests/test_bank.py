@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from fakes import FakeEmbedder
-from index.bank import BankEntry, bank_path, load_bank, parse_bank, problems
-from index.config import IndexConfig
-from index.store import StaleIndexError, build_index, check_fresh
+from index.sources.bank import BankEntry, bank_path, load_bank, parse_bank, problems
+from index.storage.config import IndexConfig
+from index.storage.store import StaleIndexError, build_index, check_fresh
 from qa.bank import BankEvidence, BankNeighbour, BankView, similar_questions
 from qa.pipeline import QA, QAConfig
 from qa.rank import FusionConfig

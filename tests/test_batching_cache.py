@@ -1,4 +1,4 @@
-"""Micro-batching (qa/batcher.py), batched answering (QA.ask_many), the answer cache
+"""Micro-batching (serving/batcher.py), batched answering (QA.ask_many), the answer cache
 (qa/cache.py) and the batch CLI's chunks."""
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from fakes import FakeEmbedder
-from index.config import IndexConfig
-from index.store import build_index
+from index.storage.config import IndexConfig
+from index.storage.store import build_index
 from qa.batch import run_batch
-from qa.batcher import MicroBatcher
+from serving.batcher import MicroBatcher
 from qa.cache import AnswerCache
 from qa.pipeline import QA, Ask
 
@@ -128,7 +128,7 @@ QUESTIONS = ["Was plant ihr zum Flughafen?", "Radwege in der Nordstadt", "Ehrena
 
 def test_the_app_handlers_share_encoder_passes_and_give_each_their_own_answer(fake_index, tmp_path: Path,
                                                                                corpus_dir: Path) -> None:
-    from qa.answerer import BatchConfig
+    from serving.answerer import BatchConfig
     from ui.config import AppConfig
     from ui.feedback import open_feedback
     from ui.handlers import Handlers
@@ -152,7 +152,7 @@ def test_the_app_handlers_share_encoder_passes_and_give_each_their_own_answer(fa
 
 def test_a_question_that_waits_too_long_gets_the_german_busy_message(fake_index, tmp_path: Path,
                                                                      corpus_dir: Path) -> None:
-    from qa.answerer import BatchConfig
+    from serving.answerer import BatchConfig
     from ui.config import AppConfig
     from ui.feedback import open_feedback
     from ui.handlers import Handlers
@@ -176,7 +176,7 @@ def test_a_question_that_waits_too_long_gets_the_german_busy_message(fake_index,
 
 
 def test_cache_hits_and_bad_input_do_not_wait_for_the_encoder(fake_index) -> None:
-    from qa.answerer import Answerer, BatchConfig
+    from serving.answerer import Answerer, BatchConfig
 
     emb = GatedEmbedder()
     emb.gate.set()

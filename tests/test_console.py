@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.console import COMMANDS, main
+from nachgefragt import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from index.numbering import motion_line_map
-from index.parse import is_page_number, parse_corpus
-from index.pledge import Pledge
+from index.sources.numbering import motion_line_map
+from index.sources.parse import is_page_number, parse_corpus
+from index.sources.pledge import Pledge
 
 PROGRAMME = "wahlprogramm-2025"
 MOTION = "antrag-gleichberechtigung-und-engagement"

@@ -5,8 +5,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from index.parse import parse_corpus
-from index.pledge import Pledge
+from index.sources.parse import parse_corpus
+from index.sources.pledge import Pledge
 
 ROOT = Path(__file__).resolve().parent.parent
 _LETTER_QUOTE = re.compile(r"(\w{1,4})([„“])")

@@ -1,4 +1,4 @@
-"""The encoder process (index/encoder_process.py + index/encoder_worker.py): the same vectors
+"""The encoder process (serving/encoder_process.py + serving/encoder_worker.py): the same vectors
 as the model in-process, calls on several channels at once, and clear errors when the worker
 cannot load its model, never says hello, or dies. The worker here is tests/fake_encoder_worker.py
 (the fake embedder); tests/test_gemma_real.py runs the real worker with EmbeddingGemma."""
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from fakes import FakeEmbedder
 
-from index.encoder_process import EncoderGone, ProcessEmbedder
-from index.resolve import ModelNotAvailableError
+from serving.encoder_process import EncoderGone, ProcessEmbedder
+from index.models.resolve import ModelNotAvailableError
 
 TESTS = Path(__file__).resolve().parent
 
@@ -92,7 +92,7 @@ def test_the_worker_answers_errors_and_stops_on_request() -> None:
     import socket
     from multiprocessing.connection import Connection
 
-    from index.encoder_worker import serve
+    from serving.encoder_worker import serve
 
     a, b = socket.socketpair()
     ours, theirs = Connection(a.detach()), Connection(b.detach())

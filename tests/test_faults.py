@@ -24,8 +24,8 @@ import numpy as np
 import pytest
 from fakes import FakeEmbedder
 
-from index.config import FORMAT_VERSION, IndexConfig
-from index.store import (
+from index.storage.config import FORMAT_VERSION, IndexConfig
+from index.storage.store import (
     DENSE, LEXICAL, MANIFEST, PLEDGES, CorruptIndexError, LoadedIndex, StaleIndexError, _checksums, build_index,
     check_fresh, embed_passages, load_index, open_index,
 )
@@ -34,7 +34,7 @@ from qa.pipeline import QA
 CONFIG = IndexConfig(model="fake")
 HERE = Path(__file__).resolve().parent
 PROGRAMME = "wahlprogramm-2025.txt"
-STORE_LOGGER = "index.store"
+STORE_LOGGER = "index.storage.store"
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 
-import index.freshness as freshness
-import index.store as store
+import index
+import index.storage.freshness as freshness
+import index.storage.store as store
 from fakes import FakeEmbedder
 from index.__main__ import main as index_main
-from index.config import IndexConfig
-from index.store import StaleIndexError, build_index, check_fresh, code_sha256, load_index, open_index
+from index.storage.config import IndexConfig
+from index.storage.freshness import INDEX_CODE, StaleIndexError, check_fresh, code_sha256
+from index.storage.store import build_index, load_index, open_index
 
-INDEX_PACKAGE = Path(store.__file__).resolve().parent
+INDEX_PACKAGE = Path(index.__file__).resolve().parent
 
 
 @pytest.fixture()
@@ -29,12 +31,15 @@ def _pretend_the_code_changed(monkeypatch) -> None:
         monkeypatch.setattr(module, "code_sha256", lambda package_dir=INDEX_PACKAGE: "0" * 64)
 
 
-def test_code_hash_follows_every_parsing_and_analysing_module(tmp_path: Path) -> None:
+def test_code_hash_follows_every_module_that_shapes_the_index(tmp_path: Path) -> None:
     copy = tmp_path / "index"
     shutil.copytree(INDEX_PACKAGE, copy)
     before = code_sha256(copy)
     assert before == code_sha256()
-    for name in ("parse.py", "analyse.py", "text.py"):
+    # the embedding helpers, the config and the storing code too, not only the parser
+    assert {"sources/parse.py", "storage/analyse.py", "models/embed.py", "storage/config.py",
+            "storage/store.py", "storage/bank_store.py", "sources/bank.py"} <= set(INDEX_CODE)
+    for name in INDEX_CODE:
         path = copy / name
         original = path.read_text(encoding="utf-8")
         path.write_text(original + "\n# changed\n", encoding="utf-8")
@@ -88,8 +93,8 @@ def test_an_index_embedded_with_another_passage_prompt_is_stale_and_rebuilt(tmp_
     Three spot-checked vectors can still agree; the manifest's recorded prompt must."""
     from fakes import FakeEmbedder
 
-    from index.config import IndexConfig
-    from index.store import StaleIndexError, build_index, open_index, verify_sample
+    from index.storage.config import IndexConfig
+    from index.storage.store import StaleIndexError, build_index, open_index, verify_sample
 
     class Prompted(FakeEmbedder):
         def __init__(self, prompt: str) -> None:

@@ -6,11 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.config import GEMMA_MODEL, IndexConfig, index_name_for
-from index.embed import SentenceTransformerEmbedder
-from index.gemma import Supply, is_verified
-from index.resolve import gemma_dir
-from index.store import embed_passages, load_index
+from index.models.names import GEMMA_MODEL
+from index.storage.config import IndexConfig, index_name_for
+from index.models.embed import SentenceTransformerEmbedder
+from index.models.gemma import Supply, is_verified
+from index.models.resolve import gemma_dir
+from index.storage.store import embed_passages, load_index
 
 pytestmark = pytest.mark.real_model
 MIN_COSINE = 0.999  # measured: min 0.99946, mean 0.99993 over 377 passages
@@ -65,7 +66,7 @@ def test_multilingual_question_finds_the_airport(index, fp32: SentenceTransforme
 def test_the_encoder_process_gives_the_index_vectors_and_the_queries_of_the_model_here(index, real_data_dir: Path) -> None:
     """What the app runs: EmbeddingGemma in its own process (bfloat16 where the CPU has it)
     returns exactly what the same model returns in this process, and the index's own vectors."""
-    from index.encoder_process import ProcessEmbedder
+    from serving.encoder_process import ProcessEmbedder
 
     remote = ProcessEmbedder(GEMMA_MODEL, real_data_dir, threads=1, channels=2, fallback=False)
     try:

@@ -1,4 +1,4 @@
-"""The EmbeddingGemma supply (index/gemma.py) on tiny fake chunk wheels: verified assembly,
+"""The EmbeddingGemma supply (index/models/gemma.py) on tiny fake chunk wheels: verified assembly,
 clear errors naming the bad piece, never a half-assembled model, no re-hashing on reuse."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index import gemma
-from index.gemma import ModelSupplyError, Supply, assemble, ensure_model, is_verified, parse_sha256_list
+from index.models import gemma
+from index.models.gemma import ModelSupplyError, Supply, assemble, ensure_model, is_verified, parse_sha256_list
 
 FILES = {
     "config.json": b'{"model_type": "fake"}',

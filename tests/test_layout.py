@@ -5,13 +5,13 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_DIRS = ("index", "qa", "ui", "eval")
+CODE_DIRS = ("index", "qa", "serving", "ui", "eval")
 # Files other work owns right now; their copies of the defaults go when that work lands.
-PENDING = {"index/embed.py"}
+PENDING = {"index/models/embed.py"}
 
 
 def _code() -> dict[str, str]:
-    files = [ROOT / "app.py", *(p for d in CODE_DIRS for p in (ROOT / d).rglob("*.py"))]
+    files = [ROOT / "app.py", ROOT / "nachgefragt.py", *(p for d in CODE_DIRS for p in (ROOT / d).rglob("*.py"))]
     return {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in files}
 
 
@@ -23,10 +23,25 @@ def _defining(pattern: str) -> list[str]:
 def test_one_definition_each() -> None:
     assert _defining(r"^def percentile\(") == ["eval/stats.py"]
     assert _defining(r"^MAX_QUESTION_CHARS\s*=") == ["qa/validate.py"]
-    assert _defining(r"^SECTION_SEPARATOR\s*=") == ["index/pledge.py"]
+    assert _defining(r"^SECTION_SEPARATOR\s*=") == ["index/sources/pledge.py"]
     assert _defining(r"^def (load_questions|question_texts)\(") == ["eval/questions.py"]
     assert _defining(r"^def free_port\(") == ["eval/appserver.py"]
-    assert _defining(r"^def (scan_motion|motion_line_map)\(") == ["index/numbering.py"]
+    assert _defining(r"^def (scan_motion|motion_line_map)\(") == ["index/sources/numbering.py"]
+    assert _defining(r"^(GEMMA_MODEL|E5_MODEL|DEFAULT_MODEL)\s*=") == ["index/models/names.py"]
+    assert _defining(r"^(QUESTIONS|REPORTS)\s*=") == ["eval/calibrate.py", "eval/questions.py", "eval/report.py"]
+    assert _defining(r"^(SOURCE_NAMES|LINE_ABBREVIATION)(:.*)?\s*=") == ["qa/wording.py"]
+
+
+def test_each_folder_is_one_job() -> None:
+    """index/ holds its three jobs as sub-packages (and only its CLI and defaults beside them);
+    the encoder process, batcher and answerer live together in serving/."""
+    flat = sorted(p.name for p in (ROOT / "index").glob("*.py"))
+    assert flat == ["__init__.py", "__main__.py", "defaults.py"]
+    for job in ("sources", "models", "storage"):
+        assert (ROOT / "index" / job / "__init__.py").is_file(), job
+    assert (ROOT / "index" / "models" / "embeddinggemma-300m.wheels.sha256").is_file()
+    assert {p.stem for p in (ROOT / "serving").glob("*.py")} >= {"encoder_process", "encoder_worker", "batcher",
+                                                                 "answerer"}
 
 
 def test_no_repeated_literals_of_shared_values() -> None:
@@ -34,7 +49,7 @@ def test_no_repeated_literals_of_shared_values() -> None:
         if name in PENDING or name == "index/defaults.py":
             continue
         assert 'Path("corpus")' not in text and 'Path(".nachgefragt")' not in text, name
-        if name != "index/pledge.py":
+        if name != "index/sources/pledge.py":
             assert '" › "' not in text, name
 
 

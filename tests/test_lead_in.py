@@ -6,15 +6,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from index.numbering import motion_line_map
-from index.parse import parse_corpus
-from index.pledge import Citation, LeadIn, Pledge, line_numbers
-from index.serialise import pledge_from_json, pledge_to_json
+from index.sources.numbering import motion_line_map
+from index.sources.parse import parse_corpus
+from index.sources.pledge import Citation, LeadIn, Pledge, line_numbers
+from index.sources.serialise import pledge_from_json, pledge_to_json
 from qa.batch import hit_to_json
 from qa.types import Hit
 from ui.render import render_card
 from ui.source import load_sources
-from ui.wording import pledge_places
+from qa.wording import pledge_places
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = "wahlprogramm-2025"
@@ -112,7 +112,7 @@ def test_cli_shows_the_lead_in_lines() -> None:
 
     p = next(p for p in _pledges() if p.lead_in_at and p.lead_in_at.end_line + 1 < p.primary.start_line)
     out = format_answer(Answer("Frage", (Hit(p, 1.0),), False, "", used=(Hit(p, 1.0),)))
-    from ui.wording import source_name
+    from qa.wording import source_name
 
     assert f"→ {source_name(p.primary.source)}, Z. {p.lead_in_at.start_line}" in out
     assert f", {p.primary.start_line}" in out

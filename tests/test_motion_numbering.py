@@ -6,9 +6,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.numbering import motion_line_map, scan_motion
-from index.parse import parse_motion
-from index.pledge import Citation
+from index.sources.numbering import motion_line_map, scan_motion
+from index.sources.parse import parse_motion
+from index.sources.pledge import Citation
 
 _WORD = re.compile(r"\w+")
 

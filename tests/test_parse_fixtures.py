@@ -1,8 +1,8 @@
 """The parser on small fixtures, one per trap of the PDF extraction."""
-from index.parse import parse_motion, parse_programme
-from index.pledge import Citation, LeadIn
-from index.sections import parse_sections_tsv
-from index.twins import merge_twins
+from index.sources.parse import parse_motion, parse_programme
+from index.sources.pledge import Citation, LeadIn
+from index.sources.sections import parse_sections_tsv
+from index.sources.twins import merge_twins
 
 SRC = "prog"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.analyse import Analyser, fold
+from index.storage.analyse import Analyser, fold
 from eval.abstention_fit import fit_logistic
 from qa.abstain import FEATURES, AbstentionModel, Evidence, evidence
 from qa.rank import FusionConfig, fuse, top_rows, zscore

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.parse import parse_corpus
+from index.sources.parse import parse_corpus
 
 pytestmark = pytest.mark.real_model
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,13 +1,13 @@
-"""Pledges the programme states twice are one passage citing every place (index/twins.py)."""
+"""Pledges the programme states twice are one passage citing every place (index/sources/twins.py)."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from index.parse import parse_corpus, parse_programme
-from index.pledge import Citation, Pledge
-from index.twins import merge_repeats
+from index.sources.parse import parse_corpus, parse_programme
+from index.sources.pledge import Citation, Pledge
+from index.sources.twins import merge_repeats
 from qa.pipeline import QA
 
 ROOT = Path(__file__).resolve().parent.parent

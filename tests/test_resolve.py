@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from index import gemma, model
-from index.config import E5_MODEL, GEMMA_MODEL, IndexConfig, index_name_for
-from index.resolve import ModelNotAvailableError, choose_dtype, cpu_has_fast_bf16, resolve_model
+from index.models import gemma, model
+from index.models.names import E5_MODEL, GEMMA_MODEL
+from index.storage.config import IndexConfig, index_name_for
+from index.models.resolve import ModelNotAvailableError, choose_dtype, cpu_has_fast_bf16, resolve_model
 
 
 @pytest.fixture()
@@ -53,9 +54,9 @@ def test_bf16_only_where_the_cpu_has_it(monkeypatch: pytest.MonkeyPatch) -> None
     assert cpu_has_fast_bf16("flags : amx_bf16 amx_tile")
     assert not cpu_has_fast_bf16("flags : fpu avx2 avx512f avx512_bf16x")
     assert choose_dtype(E5_MODEL) == "float32" and choose_dtype(GEMMA_MODEL, "float32") == "float32"
-    monkeypatch.setattr("index.resolve.cpu_has_fast_bf16", lambda cpuinfo=None: True)
+    monkeypatch.setattr("index.models.resolve.cpu_has_fast_bf16", lambda cpuinfo=None: True)
     assert choose_dtype(GEMMA_MODEL) == "bfloat16"
-    monkeypatch.setattr("index.resolve.cpu_has_fast_bf16", lambda cpuinfo=None: False)
+    monkeypatch.setattr("index.models.resolve.cpu_has_fast_bf16", lambda cpuinfo=None: False)
     assert choose_dtype(GEMMA_MODEL) == "float32"
     with pytest.raises(ValueError, match="fp8"):
         choose_dtype(GEMMA_MODEL, "fp8")

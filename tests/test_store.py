@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from fakes import FakeEmbedder
 
-from index.config import FORMAT_VERSION, IndexConfig
-from index.store import (
+from index.storage.config import FORMAT_VERSION, IndexConfig
+from index.storage.store import (
     DENSE, MANIFEST, PLEDGES, CorruptIndexError, StaleIndexError, build_index, check_fresh, load_index, open_index,
 )
 

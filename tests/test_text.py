@@ -1,7 +1,7 @@
 """Line joining and sentence helpers."""
 import pytest
 
-from index.text import fold_spaces, is_terminated, join_lines, split_last_sentence
+from index.sources.text import fold_spaces, is_terminated, join_lines, split_last_sentence
 
 
 @pytest.mark.parametrize(

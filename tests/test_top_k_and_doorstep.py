@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.pledge import Citation, Pledge
+from index.sources.pledge import Citation, Pledge
 from qa.answer import doorstep_answer
 from qa.pipeline import QA
 from qa.types import Hit
@@ -63,7 +63,7 @@ def test_doorstep_takes_close_hits_for_positive_and_zero_scores() -> None:
 def test_answer_carries_the_hits_its_doorstep_answer_used(fake_qa: QA) -> None:
     from qa.answer import doorstep_text
     from qa.types import Answer
-    from ui.wording import doorstep_hits
+    from qa.wording import doorstep_hits
 
     answer = fake_qa.ask("Ehrenamtsfonds weiter aufstocken", top_k=5)
     assert answer.used and set(answer.used) <= set(answer.hits)

@@ -185,7 +185,7 @@ def test_cli_cites_as_the_page_does_and_says_what_the_order_means(fake_qa) -> No
 
 
 def test_start_message_mentions_building_only_on_a_first_start(tmp_path: Path) -> None:
-    from index.config import index_name_for
+    from index.storage.config import index_name_for
 
     config = AppConfig(data_dir=tmp_path, model="some/model")
     assert "first start" in start_message(config)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.pledge import Citation, Pledge
+from index.sources.pledge import Citation, Pledge
 from qa.abstain import AbstentionModel, FEATURES
 from qa.answer import NO_ANSWER
 from qa.pipeline import QA, QAConfig
@@ -19,7 +19,7 @@ from ui.payload import answer_payload
 from ui.render import render_answer, render_card, render_doorstep, render_error, render_share, render_status
 from ui.share import page_base, parse_shared, share_url
 from ui.source import excerpt, load_sources, motion_line_map, render_source_view
-from ui.wording import citation_words, citations_words, doorstep_hits, doorstep_text, source_name
+from qa.wording import citation_words, citations_words, doorstep_hits, doorstep_text, source_name
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
 PROGRAMME = "wahlprogramm-2025"

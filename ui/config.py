@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
-from qa.answerer import BatchConfig
+from serving.answerer import BatchConfig
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -24,7 +24,7 @@ class AppConfig:
     concurrency: page and API events handled at the same time (each waits for its turn in a
     shared encoder batch, so this bounds the batch size too); queue_size: events waiting
     beyond those before the page says "busy"; batch: how the encoder passes are shared
-    (qa/answerer.py); top_k: results shown; max_api_top_k: most results `/ask` returns.
+    (serving/answerer.py); top_k: results shown; max_api_top_k: most results `/ask` returns.
     """
 
     host: str = DEFAULT_HOST
@@ -44,7 +44,7 @@ class AppConfig:
 
 def parse_args(argv: list[str] | None = None) -> AppConfig:
     """Flags, with host and port also from NACHGEFRAGT_HOST / NACHGEFRAGT_PORT."""
-    from index.config import DEFAULT_MODEL
+    from index.models.names import DEFAULT_MODEL
 
     d = AppConfig()
     parser = argparse.ArgumentParser(description="Nachgefragt: Fragen an das Wahlprogramm 2025 (Web-App).")
@@ -88,7 +88,7 @@ def parse_args(argv: list[str] | None = None) -> AppConfig:
 
 def start_message(config: AppConfig) -> str:
     """The log line at start; it mentions building the index only when there is none yet."""
-    from index.config import index_name_for
+    from index.storage.config import index_name_for
 
     first = not (config.data_dir / index_name_for(config.model) / "manifest.json").exists()
     note = " (first start: building the index takes a few minutes)" if first else ""

@@ -16,7 +16,7 @@ from qa.answer import nearest_topics
 from qa.types import Answer
 from ui.i18n import Texts
 from ui.texts import DE
-from ui.wording import citations_words, doorstep_sentences
+from qa.wording import citations_words, doorstep_sentences
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")

@@ -12,7 +12,7 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from qa.answerer import Answerer, Busy, Starting
+from serving.answerer import Answerer, Busy, Starting
 from qa.pipeline import Ask
 from qa.types import Answer
 from qa.validate import QuestionError, clean_top_k

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.serialise import lead_in_to_json
+from index.sources.serialise import lead_in_to_json
 from qa.answer import nearest_topics
 from qa.types import Answer
-from ui.wording import citation_words, doorstep_text, source_name
+from qa.wording import citation_words, doorstep_text, source_name
 
 
 def answer_payload(answer: Answer, chapter: str = "", share_link: str = "") -> dict[str, Any]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 
-from index.pledge import Citation, LeadIn
+from index.sources.pledge import Citation, LeadIn
 from qa.answer import nearest_topics
 from qa.types import Answer, Hit
 from ui.i18n import Texts
 from ui.share import permalink, readable_link
 from ui.source import DEFAULT_CONTEXT, render_source_view
 from ui.texts import DE
-from ui.wording import citation_words, citations_words, doorstep_hits, doorstep_sentences
+from qa.wording import citation_words, citations_words, doorstep_hits, doorstep_sentences
 
 GERMAN = 'lang="de" dir="ltr"'
 LeadIns = Callable[[Citation], "LeadIn | None"]  # the lead-in that belongs to a citation

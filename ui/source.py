@@ -15,11 +15,11 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.pledge import Citation, LeadIn
-from index.numbering import motion_line_map, programme_lines
+from index.sources.pledge import Citation, LeadIn
+from index.sources.numbering import motion_line_map, programme_lines
 from ui.i18n import Texts
 from ui.texts import DE
-from ui.wording import line_span, source_name
+from qa.wording import line_span, source_name
 
 log = logging.getLogger(__name__)
 

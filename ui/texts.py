@@ -1,5 +1,5 @@
-"""Texts that are the same in every page language: the app's name, the programme's source
-names and line abbreviation (citations are the programme's German), the example questions.
+"""Texts that are the same in every page language: the app's name and the example questions
+(the programme's source names and line abbreviation are the pipeline's: qa/wording.py).
 
 Everything the page says around the pledges is in the per-language catalogues (ui/i18n/);
 `DE` is the German one, the default.
@@ -9,14 +9,6 @@ from __future__ import annotations
 from ui.i18n import texts_for
 
 APP_TITLE = "Nachgefragt"
-
-# Display names of the corpus sources (file stems); unknown ids are shown as they are.
-SOURCE_NAMES: dict[str, str] = {
-    "wahlprogramm-2025": "Wahlprogramm 2025",
-    "antrag-gleichberechtigung-und-engagement": "Antrag „Gleichberechtigung und Engagement“",
-}
-
-LINE_ABBREVIATION = "Z."
 
 EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "Was passiert mit dem Flughafen Dortmund?",

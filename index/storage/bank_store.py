@@ -1,5 +1,5 @@
 """The question bank inside an index directory: embedding its questions at build time, the
-manifest's record of it, and reading it back (`index.store` calls these)."""
+manifest's record of it, and reading it back (`index.storage.store` calls these)."""
 from __future__ import annotations
 
 import json
@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 import faiss
 import numpy as np
 
-from index.bank import BankEntry, bank_sha256, entry_from_json
+from index.sources.bank import BankEntry, bank_sha256, entry_from_json
 
 if TYPE_CHECKING:
-    from index.embed import Embedder
+    from index.models.embed import Embedder
 
-log = logging.getLogger("index.store")
+log = logging.getLogger("index.storage.store")
 
 BANK = "bank.jsonl"
 BANK_DENSE = "bank.faiss"

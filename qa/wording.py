@@ -1,4 +1,5 @@
-"""Citations and the doorstep answer in the words people use (pure, plain text).
+"""Citations and the doorstep answer in the words people use (pure, plain text): shared by
+the command line (python -m qa) and the page (ui/).
 
 The pipeline's citations use source ids ("wahlprogramm-2025, Z. 3055"); people read
 "Wahlprogramm 2025, Z. 3055–3056". Everything here returns plain, unescaped text: the
@@ -8,10 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from index.pledge import Citation, LeadIn, Pledge, line_numbers
+from index.sources.pledge import Citation, LeadIn, Pledge, line_numbers
 from qa.answer import NO_ANSWER
 from qa.types import Answer, Hit
-from ui.texts import LINE_ABBREVIATION, SOURCE_NAMES
+
+# Display names of the corpus sources (file stems); unknown ids are shown as they are.
+# Citations are the programme's German in every page language.
+SOURCE_NAMES: dict[str, str] = {
+    "wahlprogramm-2025": "Wahlprogramm 2025",
+    "antrag-gleichberechtigung-und-engagement": "Antrag „Gleichberechtigung und Engagement“",
+}
+
+LINE_ABBREVIATION = "Z."
 
 
 def source_name(source: str, names: Mapping[str, str] = SOURCE_NAMES) -> str:

@@ -19,8 +19,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from index.config import DEFAULT_MODEL
-from index.resolve import ModelNotAvailableError, ResolvedModel, resolve_model
+from index.models.names import DEFAULT_MODEL
+from index.models.resolve import ModelNotAvailableError, ResolvedModel, resolve_model
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def _load_sentence_transformer(path: str, name: str, allow_download: bool, dtype
 class SentenceTransformerEmbedder:
     """:class:`Embedder` backed by a sentence-transformers model on the CPU.
 
-    ``model`` is a name :func:`~index.resolve.resolve_model` knows (EmbeddingGemma by
+    ``model`` is a name :func:`~index.models.resolve.resolve_model` knows (EmbeddingGemma by
     default, e5-small, a local folder or a cached hub name). The model's own prompts are used:
     ``query`` for questions, ``document`` (EmbeddingGemma: "title: … | text: ", with the
     passage's title put in the slot) or ``passage`` (e5) for passages. ``dtype`` "auto" runs

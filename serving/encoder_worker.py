@@ -1,6 +1,6 @@
 """The encoder process: loads the embedding model and embeds what the app sends it.
 
-Started by `index.encoder_process.ProcessEmbedder` as `python -m index.encoder_worker --fd
+Started by `serving.encoder_process.ProcessEmbedder` as `python -m serving.encoder_worker --fd
 N[,M…] …` with one end of one socket pair per channel; each channel is served by its own
 thread, so the app's batch workers run their passes at the same time (PyTorch releases the
 GIL while it multiplies: 2 threads × 1 PyTorch thread gave 35 questions/s here, 1 thread ×
@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger("index.encoder_worker")
+log = logging.getLogger("serving.encoder_worker")
 
 
 def serve(conn: Connection, embedder: Any) -> None:
@@ -60,7 +60,7 @@ def serve_all(conns: list[Connection], embedder: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m index.encoder_worker", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m serving.encoder_worker", description=__doc__.splitlines()[0])
     ap.add_argument("--fd", required=True, help="sockets to the app (inherited), comma-separated: one per channel")
     ap.add_argument("--model", required=True, help="resolved model path or name")
     ap.add_argument("--data-dir", type=Path, required=True)
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.threads > 0:
             torch.set_num_threads(args.threads)
-        from index.embed import SentenceTransformerEmbedder
+        from index.models.embed import SentenceTransformerEmbedder
 
         embedder = SentenceTransformerEmbedder(args.model, args.data_dir, dtype=args.dtype, fallback=False)
         embedder.encode_queries(["Aufwärmen"])  # the first pass is slow: not for the first person

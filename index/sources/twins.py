@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import replace
 
-from index.pledge import Pledge
+from index.sources.pledge import Pledge
 
 _WORD = re.compile(r"\w+")
 MIN_JACCARD = 0.6

@@ -1,4 +1,4 @@
-"""An `Embedder` whose model runs in its own process (index/encoder_worker.py).
+"""An `Embedder` whose model runs in its own process (serving/encoder_worker.py).
 
 `ProcessEmbedder(model)` resolves the model here (cheap: paths, the verified EmbeddingGemma
 folder, the dtype), starts the worker at once and returns without waiting: the worker
@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from index.config import DEFAULT_MODEL
+from index.models.names import DEFAULT_MODEL
 from index.defaults import DEFAULT_DATA
-from index.resolve import ModelNotAvailableError, ResolvedModel, resolve_model
+from index.models.resolve import ModelNotAvailableError, ResolvedModel, resolve_model
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,13 +108,13 @@ class _Worker:
 
 
 class ProcessEmbedder:
-    """`index.embed.Embedder` over a worker process; thread-safe (up to `channels` calls run
+    """`index.models.embed.Embedder` over a worker process; thread-safe (up to `channels` calls run
     at once, more wait for a free channel)."""
 
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path = DEFAULT_DATA, *,
                  dtype: str = "auto", threads: int = 0, channels: int = 1, fallback: bool = True,
                  startup_timeout: float = 900.0, log_level: str = "INFO",
-                 worker: str = "index.encoder_worker", max_restarts: int = 3) -> None:
+                 worker: str = "serving.encoder_worker", max_restarts: int = 3) -> None:
         """`threads`: PyTorch threads in the worker (0: its default); `channels`: calls that can
         run at once; `worker`: the module run as the worker (tests run a stand-in);
         `max_restarts`: how often a dead worker is started again within ten minutes."""

@@ -16,7 +16,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from qa.batcher import MicroBatcher
+from serving.batcher import MicroBatcher
 from qa.types import Answer
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import shutil
 import time
 from pathlib import Path
 
-log = logging.getLogger("index.store")
+log = logging.getLogger("index.storage.store")
 
 MANIFEST = "manifest.json"
 

@@ -8,7 +8,7 @@ from typing import Sequence
 import bm25s
 import numpy as np
 
-from index.analyse import Analyser
+from index.storage.analyse import Analyser
 
 log = logging.getLogger(__name__)
 

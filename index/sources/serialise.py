@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.pledge import Citation, LeadIn, Pledge
+from index.sources.pledge import Citation, LeadIn, Pledge
 
 
 def citation_to_json(c: Citation) -> dict[str, Any]:
