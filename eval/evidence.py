@@ -48,9 +48,12 @@ def searched_questions(qa: QA, questions: Sequence[str], desc: str = "questions"
     return [Searched(t, np.asarray(v, dtype=np.float32)) for t, v in zip(texts, vectors)]
 
 
-def searched_bank(qa: QA) -> list[Searched]:
+def searched_bank(qa: QA, mask: str = "siblings") -> list[Searched]:
     """Every bank question through the app's path: its stored vector (embedded as asked) unless
-    typo correction changes its text, then embedded anew; masked: itself and its siblings."""
+    typo correction changes its text, then embedded anew. Masked (beside its near twins, which
+    the QA's twin_threshold leaves out): "siblings" — itself and every entry written from the
+    same passage or section; "self" — itself only (what an outside question sees: the other
+    questions about its passage stay)."""
     bank = qa.bank
     texts = prepared_texts(qa, [e.question for e in bank.entries])
     changed = [j for j, (t, e) in enumerate(zip(texts, bank.entries)) if t != e.question]
@@ -58,7 +61,14 @@ def searched_bank(qa: QA) -> list[Searched]:
     for start in tqdm(range(0, len(changed), _BATCH), desc="bank (corrected)", disable=None, leave=False):
         rows = changed[start:start + _BATCH]
         vectors[rows] = qa.embedder.encode_queries([texts[j] for j in rows])
-    return [Searched(texts[j], vectors[j], bank.siblings(j)) for j in range(len(texts))]
+    def masked(j: int) -> np.ndarray:
+        if mask == "siblings":
+            return bank.siblings(j)
+        own = np.zeros(len(texts), dtype=bool)
+        own[j] = True
+        return own
+
+    return [Searched(texts[j], vectors[j], masked(j)) for j in range(len(texts))]
 
 
 def with_fusion(qa: QA, fusion: FusionConfig) -> QA:

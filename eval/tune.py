@@ -19,6 +19,7 @@ from typing import Callable
 
 import numpy as np
 
+from eval.evidence import prepared_texts
 from eval.metrics import average, score_question
 from eval.questions import load_questions
 from eval.run import spans
@@ -29,7 +30,6 @@ from index.storage.store import LoadedIndex, embed_passages
 from qa.calibration import Calibration, calibration_path, save_calibration
 from qa.rank import FusionConfig, fuse, top_rows
 from qa.service import calibration_for, open_qa
-from qa.validate import clean_question
 
 DEV = Path(__file__).resolve().parent / "questions" / "dev.jsonl"
 
@@ -170,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
                 passage_context=v.context), cache) for v in variants}
     questions = [q for q in load_questions(DEV) if q.answerable]
     scored = []
-    for q in questions:
-        text = clean_question(q.question)
+    # the texts the app searches: validated and typo-corrected (QA.prepare), as calibration does
+    for q, text in zip(questions, prepared_texts(qa, [q.question for q in questions])):
         vec = qa.embedder.encode_queries([text])[0]
         scored.append(Scored(q.style, q.relevant, {k: m @ vec for k, m in matrices.items()},
                              qa.index.lexical.scores(text)))
@@ -190,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         loaded = calibration_for(name, qa.index.model_id, args.corpus, path).calibration
         record = {**(loaded.record if loaded else {}), "fusion": f"{best[0].name}: dev nDCG@10 {best[1]['ndcg10']:.3f} "
                   f"(python -m eval.tune --model {args.model})"}
-        save_calibration(path, Calibration(qa.index.model_id, str(qa.index.manifest["corpus_sha256"]), best[0].fusion,
+        # the bank's weight is chosen by eval.calibrate (with twins masked): kept as it is
+        fusion = replace(best[0].fusion, w_bank=loaded.fusion.w_bank if loaded else 0.0)
+        save_calibration(path, Calibration(qa.index.model_id, str(qa.index.manifest["corpus_sha256"]), fusion,
                                            loaded.abstention if loaded else None, record))
         print(f"\nwrote fusion of {best[0].name!r} to {path}")
     return 0

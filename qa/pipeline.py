@@ -74,6 +74,9 @@ class SearchResult:
     hits: tuple[Hit, ...]
     evidence: Evidence
     bank: BankEvidence
+    # With a chapter filter: the best hits and evidence over ALL chapters (where else it is)
+    everywhere: tuple[Hit, ...] = ()
+    everywhere_evidence: Evidence | None = None
 
 
 class QA:
@@ -184,10 +187,14 @@ class QA:
         text_out = {"answer": doorstep_text, "nearest": nearest_answer}.get(outcome, lambda used: "")(used)
         reason = result.bank.reason() if outcome != "answer" else ""
         similar = similar_questions(result.bank, fix.original, self.config.similar)
+        elsewhere: tuple[Hit, ...] = ()
+        if chapter and outcome != "answer" and model and result.everywhere_evidence is not None \
+                and model.decide(result.everywhere_evidence).outcome == "answer":
+            elsewhere = tuple(h for h in result.everywhere if h.pledge.chapter != chapter)[:3]
         return Answer(question=fix.original, hits=result.hits, abstained=outcome != "answer", text=text_out,
                       used=used, outcome=outcome, confidence=decision.confidence if decision else None,
                       corrected=fix.corrected, corrections=fix.changes, language=fix.language,
-                      reason=reason, similar=similar)
+                      reason=reason, similar=similar, elsewhere=elsewhere)
 
     def search(self, question: str, top_k: int, chapter: str | None = None,
                vector: np.ndarray | None = None, bank_mask: np.ndarray | None = None) -> SearchResult:
@@ -207,6 +214,15 @@ class QA:
         bank = self.bank.evidence(sims, masked)
         fused = fuse(scores.dense, scores.lexical, self.config.fusion, votes)
         allowed = (self._chapter_of == chapter) if chapter else None
+        hits, ev = self._ranked(scores, fused, bank, allowed, top_k)
+        if not chapter:
+            return SearchResult(hits, ev, bank)
+        everywhere, everywhere_ev = self._ranked(scores, fused, bank, None, max(top_k, 5))
+        return SearchResult(hits, ev, bank, everywhere, everywhere_ev)
+
+    def _ranked(self, scores, fused: np.ndarray, bank: BankEvidence, allowed: np.ndarray | None,
+                top_k: int) -> tuple[tuple[Hit, ...], Evidence]:
+        """The top hits among the allowed rows and the abstention evidence for them."""
         rows = top_rows(fused, max(top_k, 5), allowed)
         hits = tuple(
             Hit(self.index.pledges[r], float(fused[r]), float(scores.dense[r]), float(scores.lexical[r]))
@@ -214,6 +230,5 @@ class QA:
         )
         overlap = self.index.lexical.overlap(scores.tokens, rows[:3])
         sections = [self.index.pledges[r].section for r in rows[:5]]
-        return SearchResult(hits, evidence(scores.dense, scores.lexical, fused, scores.coverage, overlap,
-                                           allowed=allowed, top_sections=sections,
-                                           question_tokens=len(scores.tokens), bank=bank, top=rows[:3]), bank)
+        return hits, evidence(scores.dense, scores.lexical, fused, scores.coverage, overlap, allowed=allowed,
+                              top_sections=sections, question_tokens=len(scores.tokens), bank=bank, top=rows[:3])

@@ -35,6 +35,8 @@ class Answer:
     has nothing on it, when its nearest unanswerable bank questions agree ("federal_state",
     "people_party", "other_city", "chitchat"; "" otherwise and for answers). similar: the
     nearest bank questions the programme answers (other than the asked one), best first.
+    elsewhere: with a chapter filter and no answer in that chapter, the best hits in other
+    chapters when the programme does answer it there ("Im Kapitel Mobilität: …").
     """
 
     question: str
@@ -50,3 +52,4 @@ class Answer:
     language: str = ""
     reason: str = ""
     similar: tuple[BankNeighbour, ...] = ()
+    elsewhere: tuple[Hit, ...] = ()
