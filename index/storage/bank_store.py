@@ -19,7 +19,7 @@ log = logging.getLogger("index.storage.store")
 
 BANK = "bank.jsonl"
 BANK_DENSE = "bank.faiss"
-_BANK_BATCH = 64
+_BANK_BATCH = 128
 
 
 def bank_facts(corpus_dir: Path, bank: tuple[BankEntry, ...]) -> dict[str, Any]:
@@ -51,15 +51,17 @@ def embed_bank(bank: tuple[BankEntry, ...], embedder: "Embedder") -> np.ndarray:
 
     texts = [e.question for e in bank]
     log.info("embedding %d bank questions with %s", len(texts), embedder.model_id)
-    parts = []
+    # shortest first, so each batch holds questions of about one length (little padding)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     with tqdm(total=len(texts), desc="question bank", unit="q") as bar:
         for start in range(0, len(texts), _BANK_BATCH):
-            chunk = texts[start:start + _BANK_BATCH]
-            parts.append(np.asarray(embedder.encode_queries(chunk), dtype=np.float32))
-            bar.update(len(chunk))
-    vectors = np.ascontiguousarray(np.concatenate(parts), dtype=np.float32)
-    if vectors.shape != (len(texts), embedder.dim):
-        raise RuntimeError(f"embedder returned shape {vectors.shape} for the bank, expected {(len(texts), embedder.dim)}")
+            rows = order[start:start + _BANK_BATCH]
+            chunk = np.asarray(embedder.encode_queries([texts[i] for i in rows]), dtype=np.float32)
+            if chunk.shape != (len(rows), embedder.dim):
+                raise RuntimeError(f"embedder returned shape {chunk.shape} for the bank, expected {(len(rows), embedder.dim)}")
+            vectors[rows] = chunk
+            bar.update(len(rows))
     return vectors
 
 
