@@ -12,6 +12,7 @@ from typing import Any
 from index.models.names import DEFAULT_MODEL
 from index.storage.config import IndexConfig, index_name_for
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, CorpusMissingError, corpus_sources
+from index.models.ov_encoder import DEFAULT_ENCODER, ENCODERS, choose_encoder
 from index.models.resolve import ModelNotAvailableError, resolve_model
 from index.storage.store import CorruptIndexError, StaleIndexError, check_fresh, load_index, open_index
 
@@ -39,7 +40,7 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
+def info(model: str, corpus: Path, data_dir: Path, encoder: str = DEFAULT_ENCODER) -> dict[str, Any]:
     """The facts `index info` prints: which model would serve, where it loads from, its prompts
     and dtype, and whether its index is fresh — decided as `build` decides (same model
     resolution, same config, same `check_fresh`); only the vector spot-check needs the model.
@@ -51,6 +52,10 @@ def info(model: str, corpus: Path, data_dir: Path) -> dict[str, Any]:
                            "dtype": resolved.dtype, "index_dir": str(index_dir), "notices": []}
     if resolved.fallback_reason:
         out["notices"].append(f"{resolved.fallback_reason}; using {resolved.name} instead")
+    choice = choose_encoder(encoder, resolved.name, data_dir, Path(resolved.path))
+    out["query_encoder"] = choice.label
+    if choice.notice:
+        out["notices"].append(choice.notice)
     try:
         manifest = load_index(index_dir).manifest
     except CorruptIndexError as exc:
@@ -82,6 +87,19 @@ def _fetch(args: argparse.Namespace) -> int:
         print(f"EmbeddingGemma-300m not available: {exc}", file=sys.stderr)
         return 1
     print(f"EmbeddingGemma-300m verified at {path}")
+    if args.encoder != "openvino":
+        return 0
+    from index.defaults import PARITY_QUESTIONS
+    from index.models.ov_encoder import ov_dir
+    from index.models.ov_export import ensure_encoder, parity_texts
+
+    try:
+        parity = ensure_encoder(path, ov_dir(args.data_dir), parity_texts([p for p in PARITY_QUESTIONS if p.is_file()]))
+    except Exception as exc:  # noqa: BLE001 - exporter and compressor raise many kinds; PyTorch serves then
+        print(f"OpenVINO query encoder not exported ({type(exc).__name__}: {exc}); PyTorch will serve", file=sys.stderr)
+        return 0
+    verdict = "passed" if parity.passed else "FAILED (PyTorch will serve)"
+    print(f"OpenVINO query encoder at {ov_dir(args.data_dir)}: parity {verdict}, {parity.describe()}")
     return 0
 
 
@@ -93,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--rebuild", action="store_true", help="build even if the index is fresh")
     ap.add_argument("--json", action="store_true", help="info: one JSON object (for tools)")
+    ap.add_argument("--encoder", choices=ENCODERS, default=DEFAULT_ENCODER,
+                    help="query encoder: openvino (int8, exported by fetch-model) or torch (default openvino)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "build":
@@ -100,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fetch-model":
         return _fetch(args)
     try:
-        facts = info(args.model, args.corpus, args.data_dir)
+        facts = info(args.model, args.corpus, args.data_dir, args.encoder)
     except CorpusMissingError as exc:  # a clear message, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2

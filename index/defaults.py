@@ -7,6 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "corpus"
 DEFAULT_DATA = ROOT / ".nachgefragt"
+# The eval questions' texts check the exported query encoder against PyTorch (index/models/ov_export.py)
+PARITY_QUESTIONS = (ROOT / "eval" / "questions" / "dev.jsonl", ROOT / "eval" / "questions" / "test.jsonl")
 # Editorial notes beside the sources (not programme text, never parsed as a motion)
 EDITORIAL = ("question-bank.md",)
 

@@ -68,6 +68,9 @@ def open_qa(
     resolved = getattr(emb, "resolved", None)
     if resolved is not None and resolved.fallback_reason:
         notices.append(f"{resolved.fallback_reason}; using {resolved.name} instead")
+    encoder = getattr(emb, "encoder_choice", None)  # the encoder process's query encoder (OpenVINO or why not)
+    if encoder is not None and encoder.notice:
+        notices.append(encoder.notice)
     if qa_config is None:
         loaded = calibration_for(name, index.model_id, corpus_dir, calibration)
         if loaded.warning:

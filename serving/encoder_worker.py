@@ -66,22 +66,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--dtype", default="auto")
     ap.add_argument("--threads", type=int, default=0, help="PyTorch threads (0 = its default)")
+    ap.add_argument("--encoder", choices=("torch", "openvino"), default="torch",
+                    help="query encoder (openvino: the export in --encoder-dir, chosen by the app)")
+    ap.add_argument("--encoder-dir", default="", help="the OpenVINO export's folder")
     ap.add_argument("--log-level", default="INFO")
     args = ap.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s encoder: %(message)s")
     conns = [Connection(int(fd)) for fd in args.fd.split(",")]
     try:
-        import torch
+        from serving.worker_embedder import load_embedder
 
-        if args.threads > 0:
-            torch.set_num_threads(args.threads)
-        from index.models.embed import SentenceTransformerEmbedder
-
-        embedder = SentenceTransformerEmbedder(args.model, args.data_dir, dtype=args.dtype, fallback=False)
+        loaded = load_embedder(args.model, args.data_dir, args.dtype, args.encoder, args.encoder_dir, args.threads,
+                               len(conns))
+        embedder = loaded.embedder
         embedder.encode_queries(["Aufwärmen"])  # the first pass is slow: not for the first person
-        facts = {"dim": embedder.dim, "dtype": embedder.dtype, "query_prompt": embedder.query_prompt,
-                 "passage_prompt": embedder.passage_prompt, "threads": torch.get_num_threads()}
+        facts = {"dim": embedder.dim, "dtype": loaded.dtype, "query_prompt": embedder.query_prompt,
+                 "passage_prompt": embedder.passage_prompt, "threads": loaded.threads, "encoder": loaded.encoder}
     except Exception as exc:  # noqa: BLE001 - any failure to load is reported, not a traceback
         message = str(exc) if exc.__class__.__name__ == "ModelNotAvailableError" else f"{type(exc).__name__}: {exc}"
         for conn in conns:
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             conn.send(("ready", facts))
     except OSError:  # the app is gone already
         return 0
-    log.info("model ready (%s, %d PyTorch threads, %d channels)", facts["dtype"], facts["threads"], len(conns))
+    log.info("model ready (%s, %d threads, %d channels)", facts["encoder"], facts["threads"], len(conns))
     serve_all(conns, embedder)
     return 0
 

@@ -39,6 +39,7 @@ class AppConfig:
     max_api_top_k: int = 20
     cache_size: int = 1024  # answers kept for repeated questions (qa/cache.py); 0 = none
     in_process: bool = False  # load the model in the app's process (slower start, GIL shared)
+    encoder: str = "openvino"  # query encoder in the encoder process: openvino (int8 export) or torch
     log_level: str = "INFO"
 
 
@@ -72,6 +73,9 @@ def parse_args(argv: list[str] | None = None) -> AppConfig:
                         help=f"answers kept for repeated questions (default {d.cache_size}; 0 = no cache)")
     parser.add_argument("--in-process", action="store_true",
                         help="run the model in the app's own process instead of an encoder process")
+    parser.add_argument("--encoder", choices=("openvino", "torch"), default=d.encoder,
+                        help="query encoder: openvino (int8 weights, exported at set-up; PyTorch where it is "
+                             "missing or failed its parity check, and the page says so) or torch (default openvino)")
     parser.add_argument("--log-level", default=os.environ.get("NACHGEFRAGT_LOG", d.log_level))
     a = parser.parse_args(argv)
     if a.concurrency < 1 or a.queue_size < 1 or a.cache_size < 0:
@@ -83,13 +87,17 @@ def parse_args(argv: list[str] | None = None) -> AppConfig:
         parser.error(str(exc))
     return AppConfig(host=a.host, port=a.port, model=a.model, data_dir=a.data_dir, corpus=a.corpus,
                      concurrency=a.concurrency, queue_size=a.queue_size, batch=batch, cache_size=a.cache_size,
-                     in_process=a.in_process, log_level=a.log_level)
+                     in_process=a.in_process, encoder=a.encoder, log_level=a.log_level)
+
+
+def first_start(config: AppConfig) -> bool:
+    """No index yet: the app builds it (minutes) behind the waiting page (ui/building.py)."""
+    from index.storage.config import index_name_for
+
+    return not (config.data_dir / index_name_for(config.model) / "manifest.json").exists()
 
 
 def start_message(config: AppConfig) -> str:
     """The log line at start; it mentions building the index only when there is none yet."""
-    from index.storage.config import index_name_for
-
-    first = not (config.data_dir / index_name_for(config.model) / "manifest.json").exists()
-    note = " (first start: building the index takes a few minutes)" if first else ""
+    note = " (first start: building the index takes a few minutes)" if first_start(config) else ""
     return f"opening model {config.model} and index in {config.data_dir}{note}"

@@ -47,6 +47,23 @@ class Embedder(Protocol):
         ...
 
 
+def passage_prompt_of(document_prompt: str) -> tuple[str, bool]:
+    """The passage prompt from a model's document prompt, and whether it has a title slot
+    (EmbeddingGemma's "title: none | text: " becomes "title: {title} | text: ")."""
+    titled = "title: none" in document_prompt
+    return (document_prompt.replace("title: none", "title: {title}") if titled else document_prompt), titled
+
+
+def titled_passages(passage_prompt: str, texts: Sequence[str], titles: Sequence[str] | None) -> list[str]:
+    """Each text behind the passage prompt with its title in the slot ("none" when there is none)."""
+    if isinstance(texts, str):
+        raise TypeError("expected a sequence of texts, got a single str")
+    titles = list(titles) if titles is not None else ["none"] * len(texts)
+    if len(titles) != len(texts):
+        raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
+    return [passage_prompt.replace("{title}", (t or "none").replace("|", "/")) + x for t, x in zip(titles, texts)]
+
+
 def _load_sentence_transformer(path: str, name: str, allow_download: bool, dtype: str = "float32"):
     """Load ``path`` with sentence-transformers, turning failures into one clear error.
 
@@ -119,8 +136,7 @@ class SentenceTransformerEmbedder:
         # sentence-transformers adds an empty "document" prompt to models that have none (e5 has "passage")
         document = prompts.get("document") or prompts.get("passage", "")
         # EmbeddingGemma's document prompt is "title: none | text: ": the title goes in the slot.
-        self._titled = "title: none" in document
-        self.passage_prompt: str = document.replace("title: none", "title: {title}") if self._titled else document
+        self.passage_prompt, self._titled = passage_prompt_of(document)
         self._batch_size = batch_size
 
     def _encode(self, texts: Sequence[str], prompt: str, show_progress: bool) -> np.ndarray:
@@ -146,15 +162,8 @@ class SentenceTransformerEmbedder:
         The prompt is written into each text here (pooling includes prompt tokens, so this is
         the same as sentence-transformers' own prompt handling, per text).
         """
-        if isinstance(texts, str):
-            raise TypeError("expected a sequence of texts, got a single str")
         if self._titled:
-            titles = list(titles) if titles is not None else ["none"] * len(texts)
-            if len(titles) != len(texts):
-                raise ValueError(f"{len(titles)} titles for {len(texts)} texts")
-            head = self.passage_prompt
-            texts = [head.replace("{title}", (t or "none").replace("|", "/")) + x for t, x in zip(titles, texts)]
-            return self._encode(texts, "", show_progress)
+            return self._encode(titled_passages(self.passage_prompt, texts, titles), "", show_progress)
         return self._encode(texts, self.passage_prompt, show_progress)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -72,6 +72,8 @@ class Texts:
     busy_title: str  # title of the "too many requests" message
     queue_full: str
     starting: str  # a question asked while the model is still loading
+    building: str  # the first-start page while the index is built: "{percent}" = 0…100
+    building_note: str  # under it: the page opens by itself
     too_long: str  # "{n}" = limit: the paste was cut
     searched_for: str  # "Gesucht nach: {corrected}"
     instead_of: str  # "statt „{original}“"
