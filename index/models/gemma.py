@@ -166,7 +166,7 @@ def _extract_verified(archive: Path, target: Path, expected: dict[str, str]) -> 
             rel = info.filename.split("/", 1)[1] if "/" in info.filename else info.filename
             members[rel] = info
         for rel in sorted(set(members) - set(expected)):
-            log.info("skipping %s from the model archive (not in the hash list)", rel)
+            log.debug("skipping %s from the model archive (not in the hash list)", rel)
         for rel, sha in tqdm(sorted(expected.items()), desc="verifying model files", unit="file", disable=None):
             info = members.get(rel)
             if info is None:
