@@ -28,20 +28,36 @@ def source_name(source: str, names: Mapping[str, str] = SOURCE_NAMES) -> str:
     return names.get(source, source)
 
 
-def line_span(citation: Citation, lead_in: LeadIn | None = None) -> str:
+def line_span(citation: Citation, lead_in: LeadIn | None = None, abbreviation: str = LINE_ABBREVIATION) -> str:
     """"Z. 3055" or "Z. 3055–3056" (en dash, as in print); with the lead-in's lines
-    "Z. 405, 409–411"."""
-    return line_numbers(citation, lead_in, LINE_ABBREVIATION)
+    "Z. 405, 409–411". `abbreviation`: the page language's word for line ("line", "satır")."""
+    return line_numbers(citation, lead_in, abbreviation)
 
 
-def citation_words(citation: Citation, lead_in: LeadIn | None = None) -> str:
-    """"Wahlprogramm 2025, Z. 3055–3056" (with a lead-in: "Wahlprogramm 2025, Z. 405, 409–411")."""
-    return f"{source_name(citation.source)}, {line_span(citation, lead_in)}"
+def citation_words(citation: Citation, lead_in: LeadIn | None = None, abbreviation: str = LINE_ABBREVIATION) -> str:
+    """"Wahlprogramm 2025, Z. 3055–3056" (with a lead-in: "Wahlprogramm 2025, Z. 405, 409–411");
+    the source's German name stays, the word for line is the page's (`abbreviation`)."""
+    return f"{source_name(citation.source)}, {line_span(citation, lead_in, abbreviation)}"
 
 
-def citations_words(citations: tuple[Citation, ...]) -> str:
+def citations_words(citations: tuple[Citation, ...], abbreviation: str = LINE_ABBREVIATION) -> str:
     """All places a passage stands, primary first: "Wahlprogramm 2025, Z. 3679; Antrag …, Z. 252"."""
-    return "; ".join(citation_words(c) for c in citations)
+    return "; ".join(citation_words(c, abbreviation=abbreviation) for c in citations)
+
+
+def quoted(pledge: Pledge) -> str:
+    """A pledge in exactly the programme's words: its lead-in as printed, "…" when other
+    bullets stand between lead-in and bullet, then the bullet ("Dafür werden wir … die …")."""
+    if pledge.kind != "pledge" or not pledge.lead_in:
+        return pledge.sentence
+    return f"{pledge.lead_in.rstrip()}{' …' if leaves_out(pledge) else ''} {pledge.text}"
+
+
+def leaves_out(pledge: Pledge) -> bool:
+    """Whether words stand between a pledge's lead-in and its bullet (other bullets)."""
+    at = pledge.lead_in_at
+    return at is not None and bool(pledge.citations) and at.source == pledge.primary.source \
+        and at.end_line + 1 < pledge.primary.start_line
 
 
 def pledge_places(pledge: Pledge) -> list[str]:
@@ -49,24 +65,25 @@ def pledge_places(pledge: Pledge) -> list[str]:
     return [citation_words(c, pledge.lead_in_for(c)) for c in pledge.citations]
 
 
-def doorstep_hits(answer: Answer) -> list[Hit]:
+def answer_hits(answer: Answer) -> list[Hit]:
     """The hits the pipeline chose for the doorstep answer (`Answer.used`), in its order."""
     if answer.abstained or answer.error:
         return []
     return list(answer.used)
 
 
-def doorstep_sentences(answer: Answer) -> list[str]:
-    """The doorstep answer as sentences, each followed by its citation in people's words."""
-    hits = doorstep_hits(answer)
+def doorstep_sentences(answer: Answer, abbreviation: str = LINE_ABBREVIATION) -> list[str]:
+    """The doorstep answer: each pledge in the programme's words (`quoted`), followed by its
+    citation in people's words (the word for line in the reader's language)."""
+    hits = answer_hits(answer)
     if hits:
-        return [f"{h.pledge.sentence} ({citations_words(h.pledge.citations)})" for h in hits]
+        return [f"{quoted(h.pledge)} ({citations_words(h.pledge.citations, abbreviation)})" for h in hits]
     if answer.text and not answer.abstained and not answer.error:
         return [answer.text]  # an answer made elsewhere, without its hits: its own text
     return []
 
 
-def doorstep_text(answer: Answer) -> str:
+def plain_answer(answer: Answer) -> str:
     """Plain text to copy or read out: one sentence per line, or the no-answer sentence."""
     if answer.error:
         return ""

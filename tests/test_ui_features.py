@@ -39,6 +39,10 @@ def test_every_catalogue_is_complete_with_the_same_placeholders() -> None:
             if f.name == "german_only":
                 assert bool(value) == (code != "de"), code
                 continue
+            if f.name == "examples":  # the example questions, written in each language
+                assert len(value) == len(reference) and all(q.strip() for q in value), code
+                assert code == "de" or not set(value) & set(reference), f"{code}: German examples"
+                continue
             assert value.strip(), f"{code}.{f.name} is empty"
             assert placeholders(value) == placeholders(reference), f"{code}.{f.name}"
         if code != "de":
@@ -116,7 +120,10 @@ def test_outline_and_topic_sheet(fake_index, corpus_dir: Path) -> None:
     assert '<a href="?p=wahlprogramm-2025:3055">' in html
     sheet = sheet_html(f"Mobilität › {XSS}", flughafen, __import__("datetime").datetime(2025, 9, 1, 12, 0))
     assert "<script" not in sheet and "@page{size:A4" in sheet and sheet.count("<li>") == len(flughafen)
-    assert "Wahlprogramm 2025, Z. 3055" in sheet
+    assert "Wahlprogramm 2025, Z. 3055" in re.sub(r"<[^>]+>", "", sheet)
+    turkish = sheet_html("Mobilität › Flughafen", flughafen, __import__("datetime").datetime(2025, 9, 1, 12, 0),
+                         texts_for("tr"))
+    assert "Wahlprogramm 2025</span>, satır <bdi" in turkish and "Z." not in turkish  # the page's word for line
     assert section_title("Mobilität › Flughafen") == "Flughafen" and section_title("Einleitung") == "Einleitung"
 
 

@@ -15,11 +15,17 @@ from qa.answer import NO_ANSWER
 from qa.pipeline import QA, QAConfig
 from qa.types import Answer, Hit
 from ui.export import export_filename, html_export, markdown_export, md_escape, slug, stamp
+from ui.i18n import texts_for
 from ui.payload import answer_payload
 from ui.render import render_answer, render_card, render_doorstep, render_error, render_share, render_status
 from ui.share import page_base, parse_shared, share_url
 from ui.source import excerpt, load_sources, motion_line_map, render_source_view
-from qa.wording import citation_words, citations_words, doorstep_hits, doorstep_text, source_name
+from qa.wording import citation_words, citations_words, answer_hits, plain_answer, source_name
+
+
+def text_of(page: str) -> str:
+    """What a reader sees of an HTML fragment: the tags gone, entities read."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
 PROGRAMME = "wahlprogramm-2025"
@@ -55,16 +61,16 @@ def test_citation_words_use_names_people_know() -> None:
 
 def test_doorstep_answer_in_peoples_words(fake_qa) -> None:
     answer = fake_qa.ask("Ehrenamtsfonds weiter aufstocken", top_k=3)
-    text = doorstep_text(answer)
-    assert doorstep_hits(answer)[0].pledge.id == "wahlprogramm-2025:3679"
+    text = plain_answer(answer)
+    assert answer_hits(answer)[0].pledge.id == "wahlprogramm-2025:3679"
     assert "(Wahlprogramm 2025, Z. 3679; Antrag „Gleichberechtigung und Engagement“, Z. 252)" in text
     assert "wahlprogramm-2025, Z." not in text
-    assert len(text.splitlines()) == len(doorstep_hits(answer))
+    assert len(text.splitlines()) == len(answer_hits(answer))
 
 
 def test_doorstep_for_abstention_and_error() -> None:
-    assert doorstep_text(Answer("x", (), True, "")) == NO_ANSWER
-    assert doorstep_text(Answer("", (), True, "", error="Die Frage ist leer.")) == ""
+    assert plain_answer(Answer("x", (), True, "")) == NO_ANSWER
+    assert plain_answer(Answer("", (), True, "", error="Die Frage ist leer.")) == ""
     assert f"<li>{NO_ANSWER}</li>" in render_doorstep(Answer("x", (), True, ""))
     assert render_doorstep(Answer("", (), True, "", error="leer")) == ""
 
@@ -72,8 +78,11 @@ def test_doorstep_for_abstention_and_error() -> None:
 def test_doorstep_html_has_citations_and_copy_button(fake_qa) -> None:
     page = render_doorstep(fake_qa.ask("Ehrenamtsfonds weiter aufstocken", top_k=3))
     assert "<h2" in page and "Haustür-Antwort" in page
-    assert ("Wir werden den Ehrenamtsfonds weiter aufstocken. <span class=\"nf-zitat\">(Wahlprogramm 2025, Z. 3679; "
-            "Antrag „Gleichberechtigung und Engagement“, Z. 252)</span>") in page
+    # the programme's own words: lead-in (lighter), "…" for the bullets between, the bullet
+    assert ('<span class="nf-einleitung">Dafür werden wir</span> <span class="nf-auslassung" aria-hidden="true">…'
+            '</span> den Ehrenamtsfonds weiter aufstocken.') in page
+    assert ("Dafür werden wir … den Ehrenamtsfonds weiter aufstocken. (Wahlprogramm 2025, Z. 3679; "
+            "Antrag „Gleichberechtigung und Engagement“, Z. 252)") in text_of(page)
     assert "data-nf-copy" in page and "Antwort kopieren" in page
 
 
@@ -83,10 +92,10 @@ def test_cards_show_sentence_section_and_citations(fake_qa, sources) -> None:
     answer = fake_qa.ask("Ehrenamtsfonds weiter aufstocken", top_k=3)
     page = render_answer(answer, sources)
     top = answer.hits[0].pledge
-    assert html.escape(top.sentence) in page
+    assert "Dafür werden wir … den Ehrenamtsfonds weiter aufstocken." in text_of(page)  # exactly as printed
     assert html.escape(top.section) in page
-    assert "Wahlprogramm 2025, Z. 3676, 3679" in page
-    assert "Antrag „Gleichberechtigung und Engagement“, Z. 252" in page
+    assert "Wahlprogramm 2025, Z. 3676, 3679" in text_of(page)
+    assert "Antrag „Gleichberechtigung und Engagement“, Z. 252" in text_of(page)
     assert page.count('<details class="nf-quelle">') >= 2  # both citations of the twin
     assert page.count('data-nf-vote="helpful"') == 3 and page.count('data-nf-vote="unhelpful"') == 3
 
@@ -122,9 +131,11 @@ def test_nearest_view_says_it_is_not_an_answer(fake_qa, sources) -> None:
     assert answer.outcome == "nearest" and answer.abstained and answer.used
     page, box = render_answer(answer, sources), render_doorstep(answer)
     intro = "Direkt steht dazu nichts im Programm; am nächsten kommt:"
-    assert intro in page and 'data-nf-outcome="nearest"' in page and "Nächstliegende Stelle 1" in page
-    assert intro in box and answer.used[0].pledge.sentence in box and "data-nf-copy " not in box
-    assert "Direkt steht dazu nichts im Programm." in render_status(answer)
+    # said once, in the doorstep box (which can be copied: canvassers take the nearest pledges along)
+    assert intro not in page and 'data-nf-outcome="nearest"' in page and "Nächstliegende Stelle 1" in page
+    assert "Nächstliegende Stellen (keine Antwort auf Ihre Frage)" in page
+    assert intro in box and answer.used[0].pledge.text in box and "data-nf-copy " in box
+    assert "Direkt steht dazu nichts" not in render_status(answer)
 
 
 def test_error_renders_only_the_error(sources) -> None:
@@ -176,7 +187,8 @@ def test_markdown_export(fake_qa) -> None:
     assert md.startswith("# Nachgefragt – Haustür-Antwort")
     assert "**Frage:** Ehrenamtsfonds weiter aufstocken  \n" in md
     assert "Wahlprogramm 2025, Z. 3679; Antrag „Gleichberechtigung und Engagement“, Z. 252" in md
-    assert "Erstellt: 01.09.2025, 14:30 Uhr" in md and "UTC" not in md and "<http://127.0.0.1:7860/?q=x>" in md
+    assert "Dafür werden wir … den Ehrenamtsfonds weiter aufstocken." in md
+    assert "Erstellt: 01.09.2025, 14:30" in md and "UTC" not in md and "<http://127.0.0.1:7860/?q=x>" in md
     evil = markdown_export(Answer(XSS, (evil_hit(),), False, ""), "", WHEN)
     assert re.search(r"(?<!\\)<", evil) is None  # every < is backslash-escaped
     assert "\\<script\\>" in evil
@@ -188,7 +200,7 @@ def test_html_export_is_printable_and_escaped(fake_qa) -> None:
     page = html_export(answer, "", WHEN)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="de" dir="ltr">' in page
     assert "@media print" in page and "<script" not in page
-    assert "Wir werden den Ehrenamtsfonds weiter aufstocken." in page
+    assert "Dafür werden wir … den Ehrenamtsfonds weiter aufstocken." in page
     evil = html_export(Answer(XSS, (evil_hit(),), True, ""), "", WHEN, share=f"http://h/?q={XSS}")
     assert "<script" not in evil and "<img" not in evil and NO_ANSWER in evil
 
@@ -201,8 +213,10 @@ def test_export_names_say_what_and_when_in_local_time() -> None:
         "nachgefragt-themenblatt-gruen-strasse-2025-09-01.html"
     assert export_filename("ماذا عن المطار؟", WHEN, "md") == "nachgefragt-antwort-2025-09-01.md"
     assert len(slug("Wort " * 100)) <= 48
-    assert stamp(WHEN) == "Erstellt: 01.09.2025, 14:30 Uhr"
-    assert stamp(datetime(2025, 1, 15, 9, 0, tzinfo=timezone.utc)) == "Erstellt: 15.01.2025, 10:00 Uhr"
+    assert stamp(WHEN) == "Erstellt: 01.09.2025, 14:30"
+    assert stamp(datetime(2025, 1, 15, 9, 0, tzinfo=timezone.utc)) == "Erstellt: 15.01.2025, 10:00"
+    assert stamp(WHEN, texts_for("en")) == "Created: Sep 1, 2025, 2:30\u202fPM"  # the page's own way of dates
+    assert stamp(WHEN, texts_for("tr")) == "Oluşturuldu: 1 Eyl 2025, 14:30"
 
 
 # --- share links and API payload -------------------------------------------------------------

@@ -12,11 +12,14 @@ import unicodedata
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
+
 from qa.answer import nearest_topics
 from qa.types import Answer
 from ui.i18n import Texts
+from ui.leads import reason_text
 from ui.texts import DE
-from qa.wording import citations_words, doorstep_sentences
+from qa.wording import citations_words, doorstep_sentences, quoted
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -30,9 +33,10 @@ def local_now() -> datetime:
 
 
 def stamp(created: datetime, t: Texts = DE) -> str:
-    """"Erstellt: 01.12.2026, 23:40 Uhr" in local time (a naive time is taken as UTC)."""
-    when = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-    return f"{t.export_created}: {when.astimezone(LOCAL_TIME):%d.%m.%Y, %H:%M} Uhr"
+    """"Erstellt: 01.12.2026, 23:40" in local time, written as the page's language writes dates
+    ("Created: Dec 1, 2026, 11:40 PM"; Babel); a naive time is taken as UTC."""
+    when = (created if created.tzinfo else created.replace(tzinfo=timezone.utc)).astimezone(LOCAL_TIME)
+    return f"{t.export_created}: {format_date(when, 'medium', t.code)}, {format_time(when, 'short', locale=t.code)}"
 
 
 def slug(text: str, limit: int = _SLUG_CHARS) -> str:
@@ -68,9 +72,16 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 
 def _findings(answer: Answer, t: Texts) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """(answer sentences, [(pledge sentence, citations, section)]) for both exports."""
-    sentences = [t.no_answer] if answer.abstained else doorstep_sentences(answer)
-    sources = [(h.pledge.sentence, citations_words(h.pledge.citations), h.pledge.section) for h in answer.hits]
+    """(answer sentences, [(pledge sentence, citations, section)]) for both exports. "Nearest"
+    says it is no answer, why (when known), then the nearest pledges with their places."""
+    why = [reason_text(answer.reason, t)] if reason_text(answer.reason, t) else []
+    if answer.outcome == "nearest":
+        sentences = [t.nearest_intro, *why, *(f"{quoted(h.pledge)} ({citations_words(h.pledge.citations, t.line_abbreviation)})"
+                                              for h in answer.used)]
+    else:
+        sentences = [t.no_answer, *why] if answer.abstained else doorstep_sentences(answer, t.line_abbreviation)
+    sources = [(quoted(h.pledge), citations_words(h.pledge.citations, t.line_abbreviation), h.pledge.section)
+               for h in answer.hits]
     return sentences, sources
 
 

@@ -11,7 +11,22 @@ import json
 from ui.i18n import CATALOGUES
 
 # Gradio's page says lang="en"; the page is German until a question or the switch says otherwise.
-HEAD = '<script>document.documentElement.lang = "de";</script>'
+# A language the reader once chose by hand (the switch keeps it in localStorage) goes into the
+# address before Gradio asks the server for the page (its load event reads `?lang=`): it wins
+# over a share link's language, so a link opens in the sharer's language unless one was chosen.
+HEAD = """<script>(() => {
+  let lang = 'de';
+  try {
+    const url = new URL(window.location.href);
+    const chosen = localStorage.getItem('nf-lang');
+    if (chosen && url.searchParams.get('lang') !== chosen) {
+      url.searchParams.set('lang', chosen);
+      window.history.replaceState(null, '', url);
+    }
+    lang = url.searchParams.get('lang') || lang;
+  } catch (e) { /* the page works without it */ }
+  document.documentElement.lang = lang;
+})();</script>"""
 
 _PAGE_JS = """
 () => {
@@ -34,6 +49,13 @@ _PAGE_JS = """
   };
   new MutationObserver(() => fix(document.body))
     .observe(document.body, {childList: true, subtree: true, characterData: true});
+  // Gradio's screen-reader region reads its own untranslated keys ("common.complete") after an
+  // event; the page announces outcomes itself (#nf-status, notes): never a raw key.
+  const rawKey = /^\s*[a-z_]+\.[a-z_.]+\s*$/;
+  const silence = () => document.querySelectorAll('.sr-only[role="status"], .sr-only[aria-live]').forEach((el) => {
+    if (rawKey.test(el.textContent || '')) el.textContent = '';
+  });
+  new MutationObserver(silence).observe(document.body, {childList: true, subtree: true, characterData: true});
   // No tab stop on plain containers (Gradio gives some tabindex without a role).
   // Chromium makes scrolling boxes tab stops: the open chapter list would take the focus and
   // vanish with it (focus lands on the page body). The list is reached with the arrow keys.
@@ -117,7 +139,36 @@ element.addEventListener('click', (ev) => {
   if (group) group.querySelectorAll('button[data-nf-vote]').forEach(
     (b) => b.setAttribute('aria-pressed', b === button ? 'true' : 'false'));
 """ + _voter() + """
+  document.documentElement.dataset.nfVoteRank = button.dataset.nfRank;  // where the thanks go
   trigger('click', {rank: Number(button.dataset.nfRank), vote: button.dataset.nfVote, voter: voter});
+});
+"""
+
+# After a vote: the server's note (thanks, changed, failed) beside the buttons voted on, where
+# the eye is; only when that card is gone does the note show at the foot of the screen.
+FEEDBACK_JS = """
+(note) => {
+  const rank = document.documentElement.dataset.nfVoteRank;
+  const slot = document.querySelector('#nf-treffer-' + rank + ' .nf-feedback-antwort');
+  const toast = document.getElementById('nf-rueckmeldung');
+  const box = document.createElement('div');
+  box.innerHTML = note || '';
+  const said = box.querySelector('.nf-notiz');
+  if (!slot) { if (toast) toast.classList.add('nf-sichtbar'); return []; }
+  if (toast) toast.classList.remove('nf-sichtbar');
+  slot.textContent = said ? said.textContent : '';
+  slot.classList.toggle('nf-warnung-text', !!said && said.classList.contains('nf-warnung'));
+  return [];
+}
+"""
+
+# js_on_load of the results too: a similar question or "search all chapters" (data-nf-ask)
+# becomes a "submit" event carrying {question}; the server asks it in all chapters.
+ASK_NEXT_JS = """
+element.addEventListener('click', (ev) => {
+  const button = ev.target.closest('button[data-nf-ask]');
+  if (!button || !element.contains(button)) return;
+  trigger('submit', {question: button.dataset.nfAsk});
 });
 """
 
@@ -158,7 +209,16 @@ _SET_LANGUAGE = """
   document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
 """
 
-LANGUAGE_JS = "(lang) => {" + _SET_LANGUAGE + " return []; }"
+# The switch: the page language, kept for reloads (the address) and later visits (localStorage).
+LANGUAGE_JS = "(lang) => {" + _SET_LANGUAGE + """
+  try {
+    localStorage.setItem('nf-lang', lang);
+    const url = new URL(window.location.href);
+    url.searchParams.set('lang', lang);
+    window.history.replaceState(null, '', url);
+  } catch (e) { /* the page works without it */ }
+  return [];
+}"""
 
 # After an answer: the share link into the address bar (no reload), the page language, and
 # on a small screen the answer scrolled into view (it starts below the fold there).
@@ -172,8 +232,11 @@ AFTER_ANSWER_JS = """
       url.searchParams.delete('p');
       url.searchParams.set('q', question.trim());
       if (chapter) url.searchParams.set('kapitel', chapter); else url.searchParams.delete('kapitel');
-      window.history.replaceState(null, '', url);
     }
+    if (lang && (lang !== 'de' || url.searchParams.has('lang') || url.searchParams.has('q'))) {
+      url.searchParams.set('lang', lang);  // a reload keeps the page's language
+    }
+    window.history.replaceState(null, '', url);
   } catch (e) { /* the page works without it */ }
   const pledge = document.querySelector('#nf-thema li.nf-fokus:not([data-nf-shown])');
   if (pledge) {  // a permalink: show its pledge once the topic tab is on screen

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 QUESTION_PARAM = "q"
 CHAPTER_PARAM = "kapitel"
@@ -25,22 +25,34 @@ class SharedQuestion:
     chapter: str = ""
 
 
-def share_query(question: str, chapter: str = "") -> str:
-    """"q=…&kapitel=…" (the chapter only when one is set)."""
+def share_query(question: str, chapter: str = "", lang: str = "") -> str:
+    """"q=…&kapitel=…&lang=tr" (the chapter and the page language only when set): a link opens
+    in the sharer's language."""
     params = {QUESTION_PARAM: question}
     if chapter:
         params[CHAPTER_PARAM] = chapter
+    if lang:
+        params[LANGUAGE_PARAM] = lang
     return urlencode(params)
 
 
-def share_url(base: str, question: str, chapter: str = "") -> str:
-    """The page address `base` with the question (and chapter) as its query."""
+def share_url(base: str, question: str, chapter: str = "", lang: str = "") -> str:
+    """The page address `base` with the question (and chapter, page language) as its query."""
     if not question:
         return ""
     if not base:
-        return "?" + share_query(question, chapter)
+        return "?" + share_query(question, chapter, lang)
     scheme, netloc, path, _, _ = urlsplit(base)
-    return urlunsplit((scheme, netloc, path or "/", share_query(question, chapter), ""))
+    return urlunsplit((scheme, netloc, path or "/", share_query(question, chapter, lang), ""))
+
+
+def with_language(url: str, lang: str) -> str:
+    """A share link with its page language changed (the switch was used after asking)."""
+    if not url:
+        return ""
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != LANGUAGE_PARAM]
+    return urlunsplit((scheme, netloc, path, urlencode([*params, (LANGUAGE_PARAM, lang)]), fragment))
 
 
 def permalink(pledge_id: str) -> str:

@@ -79,7 +79,7 @@ def render_source_view(sources: dict[str, list[str]], citation: Citation, contex
     if not rows:
         return f'<p class="nf-hinweis">{html.escape(t.source_view_missing)}</p>'
     shown = Citation(citation.source, rows[0].number, rows[-1].number)
-    caption = f"{source_name(citation.source)}, {line_span(shown)}"
+    caption = f"{source_name(citation.source)}, {line_span(shown, abbreviation=t.line_abbreviation)}"
     body = "".join(_row(r) for r in rows)
     return (
         f'<div class="nf-quelltext">'

@@ -34,7 +34,9 @@ CSS = """
 #nf-status p { margin: 0; color: var(--body-text-color); font-weight: 600; }
 .nf-teilen { margin: 0; display: flex; flex-wrap: wrap; gap: .25rem .5rem; align-items: baseline; }
 .nf-teilen-label { font-weight: 600; }
-.nf-teilen a { word-break: break-all; }
+.nf-teilen a { overflow-wrap: anywhere; }  /* breaks at the <wbr> before ? and &, a word only if it must */
+.nf-einleitung { color: var(--body-text-color-subdued); }  /* the lead-in: the programme's words, lighter */
+.nf-auslassung { color: var(--body-text-color-subdued); }
 .nf-teilen-hinweis { color: var(--body-text-color-subdued); font-size: .9rem; width: 100%; }
 .nf-ergebnisse h2, .nf-keine-antwort h2 { margin: .5rem 0 .25rem; }
 .nf-keine-antwort h2 { font-size: 1.35rem; }
@@ -54,6 +56,7 @@ ul.nf-fundstellen > li { background: var(--color-accent-soft); border-radius: 99
   font-size: .9rem; margin: 0 !important; list-style: none; }
 details.nf-quelle { margin: .25rem 0; }
 details.nf-quelle > summary { cursor: pointer; color: var(--link-text-color); padding: 8px 0; }
+details.nf-quelle > summary span, details.nf-quelle > summary bdi { color: inherit; }
 details.nf-quelle > summary:focus-visible, .nf-vote:focus-visible { outline: 3px solid var(--color-accent);
   outline-offset: 2px; border-radius: 4px; }
 .nf-quelltext { border-left: 3px solid var(--border-color-primary); padding-left: 8px; overflow-x: auto; }
@@ -92,12 +95,31 @@ button.nf-kopieren:focus-visible { outline: 3px solid var(--color-accent); outli
 #nf-rueckmeldung { position: fixed !important; left: 50%; bottom: 12px; transform: translateX(-50%); z-index: 50;
   width: min(36rem, calc(100vw - 24px)); pointer-events: none; border: 0 !important; background: transparent !important; }
 #nf-rueckmeldung .nf-notiz { box-shadow: 0 2px 10px rgba(0, 0, 0, .2); animation: nf-ausblenden 7s forwards; }
+#nf-rueckmeldung:not(.nf-sichtbar) { display: none !important; }  /* the thanks stand at the buttons */
+.nf-feedback-antwort { color: var(--body-text-color); font-weight: 600; font-size: .9rem; }
+.nf-feedback-antwort.nf-warnung-text { color: #b42318; }
 @keyframes nf-ausblenden { 0%, 85% { opacity: 1; } 100% { opacity: 0; visibility: hidden; } }
 .nf-korrektur { margin: 0 0 .5rem; display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: center; }
 button.nf-original { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 4px 12px;
   min-height: 36px; background: transparent; color: var(--link-text-color); font-weight: 400 !important;
   font-size: .95rem; cursor: pointer; text-align: start; }
 button.nf-original:focus-visible { outline: 3px solid var(--color-accent); outline-offset: 2px; }
+/* where a question leads on (ui/leads.py, ui/faq.py) */
+.nf-grund { font-weight: 600; margin: .25rem 0 .75rem; }
+.nf-aehnlich, .nf-anderswo, .nf-faq { margin: 1rem 0; }
+.nf-aehnlich h3, .nf-anderswo h3, .nf-faq h3 { font-size: 1.05rem; margin: 0 0 .4rem; }
+.nf-aehnlich ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem; }
+button.nf-folgefrage, button.nf-alle-kapitel { border: 1px solid var(--border-color-primary); border-radius: 999px;
+  padding: 6px 14px; min-height: 40px; background: var(--button-secondary-background-fill);
+  color: var(--body-text-color); cursor: pointer; text-align: start; }
+button.nf-alle-kapitel { border-radius: 8px; font-weight: 600; }
+button.nf-folgefrage:hover, button.nf-alle-kapitel:hover { border-color: var(--color-accent); }
+button.nf-folgefrage:focus-visible, button.nf-alle-kapitel:focus-visible { outline: 3px solid var(--color-accent);
+  outline-offset: 2px; }
+.nf-anderswo { border-inline-start: 4px solid var(--color-accent); padding-inline-start: .75rem; }
+.nf-anderswo ul, .nf-faq ul { margin: 0 0 .5rem 1.25rem; }
+.nf-faq li { margin-bottom: .3rem; }
+.nf-faq .nf-zitat { white-space: nowrap; }
 .nf-nur-deutsch { margin: 0 0 .75rem; padding: 6px 10px; border-inline-start: 3px solid var(--color-accent);
   background: var(--block-background-fill); }
 .nf-permalink { margin: .25rem 0 0 !important; font-size: .9rem; }
@@ -109,7 +131,8 @@ li.nf-fokus { border-color: var(--color-accent) !important; box-shadow: 0 0 0 2p
 html[dir="rtl"] .gradio-container .block, html[dir="rtl"] .gradio-container .form { direction: rtl; }
 html[dir="rtl"] .gradio-container textarea { direction: rtl; }
 html[dir="rtl"] .gradio-container .wrap-inner { direction: ltr; }
-html[dir="rtl"] .gradio-container input[role="combobox"] { text-align: right; }
+html[dir="rtl"] .gradio-container input[role="combobox"] { text-align: right; padding-right: 2rem; }
+/* (the list's arrow stays on the right: the chosen text ends before it, not under it) */
 html[dir="rtl"] #nf-beispiele button { direction: ltr; text-align: left; }
 [dir="rtl"] table.nf-zeilen th { text-align: right; }
 [dir="rtl"] ul.nf-haustuer-saetze { margin: .25rem 1.25rem .5rem 0 !important; }

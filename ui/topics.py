@@ -14,12 +14,12 @@ from datetime import datetime
 
 from index.sources.pledge import SECTION_SEPARATOR, Pledge
 from ui.export import PRINT_CSS, stamp
+from ui.faq import FaqItem, render_faq, sheet_faq
 from ui.i18n import Texts
-from ui.render import GERMAN, esc, render_citations, render_source_views
+from ui.render import GERMAN, esc, render_citation, render_citations, render_quoted, render_source_views
 from ui.share import permalink
 from ui.source import DEFAULT_CONTEXT
 from ui.texts import DE
-from qa.wording import citations_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,8 @@ def section_title(section: str) -> str:
 
 
 def render_section(section: str, passages: Sequence[Pledge], sources: dict[str, list[str]],
-                   t: Texts = DE, focus: str = "", context: int = DEFAULT_CONTEXT) -> str:
+                   t: Texts = DE, focus: str = "", context: int = DEFAULT_CONTEXT,
+                   faq: Sequence[FaqItem] = ()) -> str:
     """All passages of a section; the one with id `focus` has its source view open."""
     if not passages:
         return ""
@@ -74,24 +75,26 @@ def render_section(section: str, passages: Sequence[Pledge], sources: dict[str, 
         mark = " nf-fokus" if p.id == focus else ""
         items.append(
             f'<li class="nf-karte{mark}" id="nf-stelle-{esc(p.id.replace(":", "-"))}" data-pledge="{esc(p.id)}">'
-            f'<p class="nf-satz" {GERMAN}>{esc(p.sentence)}</p>{render_citations(p.citations, t, p.lead_in_for)}'
+            f'<p class="nf-satz" {GERMAN}>{render_quoted(p)}</p>{render_citations(p.citations, t, p.lead_in_for)}'
             f"{render_source_views(p.citations, sources, context, t, open_first=p.id == focus, lead_ins=p.lead_in_for)}"
             f'<p class="nf-permalink"><a href="{esc(permalink(p.id))}">{esc(t.permalink_label)}</a></p></li>')
     return (f'<section class="nf-thema" aria-labelledby="nf-thema-titel">'
             f'<h2 id="nf-thema-titel" {GERMAN}>{esc(section)}</h2>'
             f'<p class="nf-intro">{esc(t.topics_pledges.format(n=len(passages)))}</p>'
             f'{f"<p class=nf-nur-deutsch>{esc(t.german_only)}</p>" if t.german_only else ""}'
-            f'<ol class="nf-karten">{"".join(items)}</ol></section>')
+            f'{render_faq(faq, t)}<ol class="nf-karten">{"".join(items)}</ol></section>')
 
 
-def sheet_html(section: str, passages: Sequence[Pledge], created: datetime, t: Texts = DE) -> str:
+def sheet_html(section: str, passages: Sequence[Pledge], created: datetime, t: Texts = DE,
+               faq: Sequence[FaqItem] = ()) -> str:
     """A self-contained A4 sheet of one section's pledges with their lines (no scripts)."""
     e = html.escape
-    rows = "".join(f'<li><span {GERMAN}>{e(p.sentence)}</span> '
-                   f'<span class="fundstelle">({e(citations_words(p.citations))})</span></li>' for p in passages)
+    rows = "".join(f'<li><span {GERMAN}>{render_quoted(p)}</span> '
+                   f'<span class="fundstelle">({"; ".join(render_citation(c, t) for c in p.citations)})</span></li>'
+                   for p in passages)
     return (f'<!DOCTYPE html><html lang="{t.code}" dir="{t.direction}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{e(t.export_sheet_title)}: {e(section_title(section))}</title><style>{PRINT_CSS}</style>"
             f"</head><body><main><h1>{e(t.export_sheet_title)}</h1>"
-            f'<h2 {GERMAN}>{e(section)}</h2><ol>{rows}</ol></main>'
+            f'<h2 {GERMAN}>{e(section)}</h2><ol>{rows}</ol>{sheet_faq(faq, t)}</main>'
             f"<footer><p>{e(t.export_origin)}<br>{e(stamp(created, t))}</p></footer></body></html>")

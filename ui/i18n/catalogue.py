@@ -28,6 +28,7 @@ class Texts:
     all_chapters: str
     ask_button: str
     examples_label: str
+    examples: tuple[str, ...]  # the example questions, written in this language
     tab_ask: str
     tab_topics: str
     doorstep_heading: str
@@ -53,9 +54,23 @@ class Texts:
     nearest_passages_heading: str
     nearest_label: str
     no_hits: str
+    # why the programme has nothing on a question (qa.bank.REASONS), said once under "nothing"/"nearest"
+    reason_federal_state: str
+    reason_people_party: str
+    reason_other_city: str
+    reason_chitchat: str
+    similar_heading: str  # "Ähnliche Fragen" under an answer (each one click to ask)
+    similar_answered_heading: str  # "Dazu steht etwas im Programm:" under "nearest"/"nothing"
+    elsewhere_none: str  # "Im Kapitel {chapter} steht dazu nichts."
+    elsewhere_chapter: str  # "Im Kapitel {chapter}:"
+    search_all_chapters: str  # button: the same question in every chapter
+    copy_nearest: str  # copy button of the nearest places (not an answer)
+    faq_heading: str  # "Häufige Fragen" of a topic section
+    faq_intro: str
     source_view_summary: str
     source_view_missing: str
     source_line_label: str
+    line_abbreviation: str  # "Z.", "line", "satır": in citations ("Wahlprogramm 2025, Z. 3055")
     source_text_label: str
     cited_lines_note: str
     share_label: str
@@ -84,6 +99,7 @@ class Texts:
     topics_chapter_label: str
     topics_section_label: str
     topics_print: str
+    topics_choose: str  # the print button pressed with no section chosen
     topics_pledges: str  # "{n} Stellen" style count line
     permalink_label: str
     permalink_missing: str
