@@ -62,15 +62,26 @@ def style_table(summaries: dict[str, dict]) -> str:
 
 
 def export_feedback(argv: list[str]) -> int:
-    """python -m eval export-feedback [--data-dir D] [--out FILE]: the app's helpful / not
-    helpful votes as candidate labels (JSON Lines, one per question and pledge)."""
+    """python -m eval export-feedback [--data-dir D] [--out FILE] [--candidates FILE]: the app's
+    helpful / not helpful votes as candidate labels (JSON Lines, one per question and pledge),
+    and the questions that got "nearest"/"nothing" or a "not helpful" vote as question-bank
+    candidates for review (never added to the bank by this)."""
+    from eval.candidates import bank_candidates
+    from index.sources.bank import load_bank
     from ui.feedback import open_feedback
 
     ap = argparse.ArgumentParser(prog="python -m eval export-feedback", description=export_feedback.__doc__)
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="its question bank: questions already there are left out")
     ap.add_argument("--out", type=Path, help="write here instead of stdout")
+    ap.add_argument("--candidates", type=Path, help="bank candidates (default <data-dir>/bank-candidates.jsonl)")
     args = ap.parse_args(argv)
-    rows = open_feedback(args.data_dir).export_candidates()
+    store = open_feedback(args.data_dir)
+    rows = store.export_candidates()
+    candidates = bank_candidates(store.unanswered(), store.votes(), load_bank(args.corpus))
+    target = args.candidates or args.data_dir / "bank-candidates.jsonl"
+    target.write_text("".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in candidates), encoding="utf-8")
+    print(f"{len(candidates)} question-bank candidates for review written to {target}", file=sys.stderr)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -105,3 +105,17 @@ def page(browser):  # type: ignore[no-untyped-def]
     pg.set_default_timeout(TIMEOUT_MS)
     yield pg
     context.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def any_page(request, browser):  # type: ignore[no-untyped-def]
+    """A page on a desktop and on a 390 px phone."""
+    phone = request.param == "phone"
+    context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="de-DE", is_mobile=phone,
+                                  has_touch=phone, accept_downloads=True)
+    context.add_init_script(COUNT_PRINTS)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.nf_name = request.param  # type: ignore[attr-defined]
+    yield pg
+    context.close()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from browsing import (ARTIFACTS, CHROMIUM, COUNT_PRINTS, DESKTOP, PHONE, TIMEOUT_MS, ask, browser,  # noqa: F401
-                      page, servers, shot)
+from browsing import (ARTIFACTS, CHROMIUM, COUNT_PRINTS, DESKTOP, PHONE, TIMEOUT_MS, any_page, ask,  # noqa: F401
+                      browser, page, servers, shot)
 
 pytestmark = pytest.mark.browser
 
@@ -22,20 +22,6 @@ if not Path(CHROMIUM).exists():
 TYPO = "Was habt ihr mit dem Flughafn vor?"
 ROOT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CARD = "#nf-ergebnisse li.nf-karte"
-
-
-@pytest.fixture(params=["desktop", "phone"])
-def any_page(request, browser):  # type: ignore[no-untyped-def]
-    """A page on a desktop and on a 390 px phone."""
-    phone = request.param == "phone"
-    context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="de-DE", is_mobile=phone,
-                                  has_touch=phone, accept_downloads=True)
-    context.add_init_script(COUNT_PRINTS)
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    pg.nf_name = request.param  # type: ignore[attr-defined]
-    yield pg
-    context.close()
 
 
 def wait_in_view(pg, selector: str) -> None:  # type: ignore[no-untyped-def]
@@ -130,7 +116,7 @@ def test_section_print_view_opens_the_print_dialog(servers, page) -> None:
     sheet = pg.evaluate("() => document.getElementById('nf-druckrahmen').srcdoc")
     assert "@page{size:A4" in sheet and "<script" not in sheet
     assert sheet.count("<li>") == shown
-    assert re.search(r"Erstellt: \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr", sheet) and "UTC" not in sheet
+    assert re.search(r"Erstellt: \d\d\.\d\d\.\d{4}, \d\d:\d\d", sheet) and "UTC" not in sheet
     printable = pg.context.new_page()
     printable.set_content(sheet)
     printable.emulate_media(media="print")
@@ -175,7 +161,7 @@ def test_one_vote_per_person_question_and_pledge(servers, page) -> None:
     ask(pg, "Ehrenamtsfonds weiter aufstocken")
     first = pg.locator(CARD).first
     first.wait_for()
-    note = pg.locator("#nf-rueckmeldung")
+    note = first.locator(".nf-feedback-antwort")  # the thanks stand beside the buttons
     first.get_by_role("button", name="Hilfreich", exact=True).click()
     note.get_by_text("Danke für Ihre Rückmeldung zu Ergebnis 1!").wait_for()
     first.get_by_role("button", name="Hilfreich", exact=True).click()
@@ -221,19 +207,26 @@ def test_nothing_in_the_programme_has_nothing_to_copy_or_download(servers, page)
 
 
 def test_nearest_is_shown_as_not_an_answer(servers, page) -> None:
-    """The outcome "nearest": the page says the programme has nothing directly on it and shows
-    the nearest pledges, marked as such, with nothing to copy or download."""
+    """The outcome "nearest": the page says once that the programme has nothing directly on it
+    and shows the nearest pledges, marked as such – and they can be copied and printed (a
+    canvasser takes them to the door)."""
     pg = page
     pg.goto(str(servers["nearest_url"]))
     ask(pg, "Wird der Flughafen zum Freizeitpark?")
     view = pg.locator('#nf-ergebnisse .nf-keine-antwort[data-nf-outcome="nearest"]')
     view.wait_for()
-    intro = "Direkt steht dazu nichts im Programm; am nächsten kommt:"
-    assert intro in view.inner_text() and "Nächstliegende Stelle 1" in view.inner_text()
+    intro = "Direkt steht dazu nichts im Programm"
+    assert "Nächstliegende Stellen (keine Antwort auf Ihre Frage)" in view.inner_text()
+    assert "Nächstliegende Stelle 1" in view.inner_text()
     box = pg.locator("#nf-haustuer")
     assert intro in box.inner_text() and "Wahlprogramm 2025, Z." in box.inner_text()
-    assert pg.locator("#nf-haustuer button").count() == 0
-    assert "Direkt steht dazu nichts im Programm." in pg.locator("#nf-status").inner_text()
+    assert pg.locator("#nf-antwort").inner_text().count(intro) == 1
+    box.get_by_role("button", name="Stellen kopieren").click()
+    copied = pg.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith(intro) and "Wahlprogramm 2025, Z." in copied
+    pg.locator("#nf-drucken").click()
+    pg.wait_for_function("() => window.__printed === 1")
+    assert intro in pg.evaluate("() => document.getElementById('nf-druckrahmen').srcdoc")
     shot(pg, "desktop-nearest.png")
 
 

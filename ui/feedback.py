@@ -6,6 +6,10 @@ and the model that produced the answer. One short connection per write (WAL mode
 timeout) so many requests can vote at once without losing a vote; a locked or unwritable database never breaks an answer: `record`
 logs a warning and returns False, and the UI says so kindly. `export_candidates` turns the
 votes into rows a labeller can use for the evaluation questions.
+
+Questions asked on the page that got "nearest" or "nothing" are kept too (`record_unanswered`:
+the question, outcome, reason, chapter, language, model and time; no voter id) as
+question-bank candidates for review (eval/candidates.py).
 """
 from __future__ import annotations
 
@@ -35,7 +39,18 @@ CREATE TABLE IF NOT EXISTS feedback (
     created_utc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS feedback_question_pledge ON feedback (question, pledge_id);
+CREATE TABLE IF NOT EXISTS unanswered (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    question TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('nearest', 'nothing')),
+    reason TEXT NOT NULL DEFAULT '',
+    chapter TEXT NOT NULL DEFAULT '',
+    lang TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    created_utc TEXT NOT NULL
+);
 """
+UNANSWERED = ("nearest", "nothing")
 # Added later; an older database gets them on first use (old rows: voter NULL, never merged).
 _COLUMNS = {"voter": "TEXT", "chapter": "TEXT NOT NULL DEFAULT ''", "model": "TEXT NOT NULL DEFAULT ''"}
 _ONE_VOTE = "CREATE UNIQUE INDEX IF NOT EXISTS feedback_one_vote ON feedback (voter, question, pledge_id)"
@@ -52,6 +67,19 @@ class Vote:
     created_utc: str
     voter: str = ""
     chapter: str = ""
+    model: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A question asked on the page that got "nearest" or "nothing" (no voter, no address)."""
+
+    question: str
+    outcome: str
+    created_utc: str
+    reason: str = ""
+    chapter: str = ""
+    lang: str = ""
     model: str = ""
 
 
@@ -85,6 +113,32 @@ class FeedbackStore:
         except (sqlite3.Error, OSError) as exc:
             log.warning("feedback not stored in %s (%s): %s", self.path, type(exc).__name__, exc)
             return False
+
+    def record_unanswered(self, question: str, outcome: str, now: datetime | None = None, *, reason: str = "",
+                          chapter: str = "", lang: str = "", model: str = "") -> bool:
+        """Store a question the programme did not answer ("nearest"/"nothing"), a candidate for
+        the question bank; False (and a logged warning) if the database cannot take it."""
+        if outcome not in UNANSWERED:
+            raise ValueError(f"outcome must be one of {UNANSWERED}, not {outcome!r}")
+        created = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+        row = (question[:MAX_QUESTION_CHARS], outcome, reason[:40], chapter[:200], lang[:8], model[:200], created)
+        try:
+            with closing(self._connect()) as con, con:
+                con.execute("INSERT INTO unanswered (question, outcome, reason, chapter, lang, model, created_utc) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+            return True
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("unanswered question not stored in %s (%s): %s", self.path, type(exc).__name__, exc)
+            return False
+
+    def unanswered(self) -> list[Unanswered]:
+        """All stored unanswered questions, oldest first (raises sqlite3.Error if unusable)."""
+        if not self.path.exists():
+            return []
+        with closing(self._connect()) as con:
+            rows = con.execute("SELECT question, outcome, created_utc, reason, chapter, lang, model "
+                               "FROM unanswered ORDER BY id").fetchall()
+        return [Unanswered(*row) for row in rows]
 
     def vote_of(self, voter: str, question: str, pledge_id: str) -> str:
         """This voter's current vote on a question and pledge ("" if none or unreadable)."""
