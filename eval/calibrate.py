@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     base = open_qa(args.corpus, args.data_dir, args.model)
     name = getattr(base.embedder, "name", args.model)
     out = args.out or calibration_path(name)
-    previous = calibration_for(name, base.index.model_id, args.corpus, out).calibration
+    # the fusion to start from: the model's shipped calibration (eval.tune's w_lexical), even with --out
+    previous = calibration_for(name, base.index.model_id, args.corpus, calibration_path(name)).calibration
     fusion = replace(previous.fusion, w_bank=0.0) if previous else FusionConfig()
     qa = QA(base.index, base.embedder, QAConfig(fusion=fusion, twin_threshold=TWIN_THRESHOLD))
     dev = searched_questions(qa, [q.question for q in questions], "dev")
