@@ -99,6 +99,42 @@ def test_question_results_source_view_feedback_share_and_export(servers, page) -
     other.close()
 
 
+def test_a_question_asked_at_once_keeps_its_answer_when_the_load_event_comes_back(servers, page,
+                                                                                  monkeypatch) -> None:
+    """People do not wait for the page's load event: its outputs must not replace an answer that
+    came sooner (the load event is made slow here so that the answer surely comes first)."""
+    import time
+
+    import ui.page
+
+    real = ui.page.from_accept_language
+    returned: list[float] = []  # the load event's language look-ups that have come back
+
+    def slow(header: str) -> str:
+        time.sleep(2.5)
+        returned.append(time.monotonic())
+        return real(header)
+
+    monkeypatch.setattr(ui.page, "from_accept_language", slow)
+    pg = page
+    pg.goto(str(servers["url"]))
+    box = pg.get_by_label("Ihre Frage")
+    box.fill("Ehrenamtsfonds weiter aufstocken")
+    box.press("Enter")  # at once, without waiting for the load event
+    first = pg.locator("#nf-ergebnisse li.nf-karte").first
+    first.wait_for()
+    assert not returned  # the answer came while the load event was still under way: the race was run
+    deadline = time.monotonic() + 15
+    while len(returned) < 2 and time.monotonic() < deadline:  # on_load, then merge_language
+        pg.wait_for_timeout(200)
+    pg.wait_for_timeout(800)  # their outputs have reached the page
+    assert pg.locator("#nf-antwort").is_visible() and first.is_visible()
+    assert first.get_attribute("data-pledge") == "wahlprogramm-2025:3679"
+    # the session kept the answer too: a vote on it is stored, not "stale"
+    first.get_by_role("button", name="Hilfreich", exact=True).click()
+    first.locator(".nf-feedback-antwort").get_by_text("Danke für Ihre Rückmeldung zu Ergebnis 1!").wait_for()
+
+
 def test_chapter_filter_and_its_share_link(servers, page) -> None:
     pg = page
     pg.goto(str(servers["url"]))
