@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
             except (CorruptIndexError, StaleIndexError) as exc:  # vectors that do not belong: never served
                 log.warning("index does not match the model (%s): rebuilding", exc)
                 demo.close()
+                demo.handlers.close()  # the first pipeline's answerer: its threads end here
                 qa = open_qa(config.corpus, config.data_dir, config.model, embedder=embedder, rebuild=True)
                 qa.cache = AnswerCache(config.cache_size) if config.cache_size > 0 else None
                 demo = build_demo(qa, feedback, sources, config, ready)
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     except (ModelNotAvailableError, EncoderGone, TimeoutError) as exc:
         log.error("%s", exc)
         demo.close()
+        demo.handlers.close()
         embedder.close() if embedder is not None else None
         raise SystemExit(f"Fehler: {exc}") from None
     ready.set()
@@ -107,6 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         demo.block_thread()
     finally:
+        demo.handlers.close()
         if embedder is not None:
             embedder.close()
 

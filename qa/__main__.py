@@ -14,7 +14,7 @@ from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
 from qa.pipeline import Ask
 from qa.service import open_qa
 from qa.types import Answer
-from qa.wording import citations_words, doorstep_text, pledge_places
+from qa.wording import citations_words, plain_answer, pledge_places
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +44,7 @@ def format_answer(answer: Answer) -> str:
         if topics:
             lines.append("Nächstliegende Themen: " + "; ".join(topics))
     else:
-        lines.append(doorstep_text(answer))
+        lines.append(plain_answer(answer))
     if answer.corrections:
         changed = ", ".join(f"{c.corrected} (statt „{c.original}“)" for c in answer.corrections)
         lines.append(f"Gesucht nach: {changed}")

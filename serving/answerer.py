@@ -90,15 +90,20 @@ class Answerer:
         return self._batcher.batch_sizes
 
     def ask(self, ask: "Ask") -> Answer:
-        """The answer to one question; raises `Busy` when it waited longer than the timeout.
-        Bad input is an Answer with `error` set, as from `QA.ask`."""
+        """The answer to one question; raises `Busy` when it waited longer than the timeout
+        (one timeout in all: waiting for the model to load counts against it). Bad input is an
+        Answer with `error` set, as from `QA.ask`."""
+        deadline = time.monotonic() + self.config.timeout
         if self.ready is not None and not self.ready.wait(self.config.timeout):
             raise Starting(f"the model was not ready within {self.config.timeout:g} s")
         prepared = self.qa.prepare(ask)
         if prepared.answer is not None:
             return prepared.answer
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise Starting(f"the model was not ready within {self.config.timeout:g} s")
         try:
-            answer = self._batcher(prepared, timeout=self.config.timeout)
+            answer = self._batcher(prepared, timeout=left)
             self._report()
             return answer
         except FutureTimeout:

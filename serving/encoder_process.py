@@ -6,9 +6,10 @@ imports PyTorch and loads the model (≈ 10 s) while the app loads its index and
 page. The first call (or `wait_ready`) waits for it. `channels` requests can be under way at
 once, each on its own socket and worker thread (the app's micro-batcher sends whole
 batches, one per batch worker). A worker that cannot load the model reports why
-(ModelNotAvailableError). One that dies later (killed, out of memory) is started again and
-the call retried, at most `max_restarts` times in ten minutes; after that calls raise
-EncoderGone.
+(ModelNotAvailableError). One that dies later (killed, out of memory), dies again while a
+restart loads the model, or hangs (no reply within `call_timeout` plus `per_text` seconds per
+text: stopped, deadlocked) is killed if need be, started again and the call retried, at most
+`max_restarts` times in ten minutes; after that calls raise EncoderGone.
 """
 from __future__ import annotations
 
@@ -39,13 +40,22 @@ class EncoderGone(RuntimeError):
     """The encoder process is not there any more (and was not brought back)."""
 
 
+class _DiedLoading(ModelNotAvailableError):
+    """The encoder process ended before every channel said hello."""
+
+
+class _Hung(RuntimeError):
+    """No reply from the encoder process in time."""
+
+
 RESTART_WINDOW = 600.0  # seconds over which restarts are counted
 
 
 class _Worker:
     """One encoder process and its channels (a restart makes a new one)."""
 
-    def __init__(self, cmd: list[str], channels: int) -> None:
+    def __init__(self, cmd: list[str], channels: int, restarted: bool = False) -> None:
+        self.restarted = restarted  # a replacement for a worker that had loaded the model
         pairs = [socket.socketpair() for _ in range(channels)]
         fds = [theirs.fileno() for _, theirs in pairs]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
@@ -57,40 +67,55 @@ class _Worker:
         self.free: queue.Queue[Connection] = queue.Queue()
         self.facts: dict[str, Any] | None = None
         self.failure: str | None = None
+        self.died = False
+        self._hello: dict[int, dict[str, Any]] = {}  # channel → its hello (kept across retried handshakes)
 
     def handshake(self, timeout: float) -> None:
-        """Wait for every channel's hello (ModelNotAvailableError / TimeoutError)."""
+        """Wait for every channel's hello (ModelNotAvailableError / TimeoutError). A handshake
+        that timed out can be retried: channels that already said hello are not asked again."""
         if self.facts is not None:
             return
         if self.failure is not None:
-            raise ModelNotAvailableError(self.failure)
+            raise (_DiedLoading if self.died else ModelNotAvailableError)(self.failure)
         deadline = time.monotonic() + timeout
-        facts: dict[str, Any] = {}
-        for conn in self.conns:
+        for i, conn in enumerate(self.conns):
+            if i in self._hello:
+                continue
             try:
                 arrived = conn.poll(max(0.0, deadline - time.monotonic()))
                 kind, payload = conn.recv() if arrived else ("", None)
             except (EOFError, OSError):
+                self.died = True
                 self.failure = f"the encoder process ended while loading the model (exit code {self.proc.poll()})"
-                raise ModelNotAvailableError(self.failure) from None
+                raise _DiedLoading(self.failure) from None
             if not arrived:  # (TimeoutError is an OSError: raised outside the try above)
                 raise TimeoutError(f"the encoder process did not load the model within {timeout:.0f} s")
             if kind != "ready":
                 self.failure = str(payload)
                 raise ModelNotAvailableError(self.failure)
-            facts = dict(payload)
+            self._hello[i] = dict(payload)
         for conn in self.conns:
             self.free.put(conn)
-        self.facts = facts
+        self.facts = self._hello[len(self.conns) - 1]
 
-    def call(self, kind: str, payload: Any) -> tuple[str, Any]:
-        """One request on a free channel; EOFError/OSError when the process has gone."""
+    def call(self, kind: str, payload: Any, timeout: float) -> tuple[str, Any]:
+        """One request on a free channel; EOFError/OSError when the process has gone, _Hung
+        when it does not reply within `timeout` seconds."""
         conn = self.free.get()
         try:
             conn.send((kind, payload))
+            if not conn.poll(timeout):
+                raise _Hung(f"no reply from the encoder process within {timeout:.0f} s")
             return conn.recv()
         finally:
             self.free.put(conn)  # a dead channel too: whoever waits for one fails fast
+
+    def kill(self) -> None:
+        """End the process at once (a stopped or hung one too); its channels then read EOF."""
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
 
     def close(self, timeout: float) -> None:
         for conn in self.conns:
@@ -114,10 +139,13 @@ class ProcessEmbedder:
     def __init__(self, model: str = DEFAULT_MODEL, cache_dir: Path = DEFAULT_DATA, *,
                  dtype: str = "auto", threads: int = 0, channels: int = 1, fallback: bool = True,
                  startup_timeout: float = 900.0, log_level: str = "INFO",
-                 worker: str = "serving.encoder_worker", max_restarts: int = 3) -> None:
+                 worker: str = "serving.encoder_worker", max_restarts: int = 3,
+                 call_timeout: float = 60.0, per_text: float = 1.0) -> None:
         """`threads`: PyTorch threads in the worker (0: its default); `channels`: calls that can
         run at once; `worker`: the module run as the worker (tests run a stand-in);
-        `max_restarts`: how often a dead worker is started again within ten minutes."""
+        `max_restarts`: how often a dead or hung worker is started again within ten minutes;
+        `call_timeout` + `per_text` × texts: how long a call may wait for its reply before the
+        worker counts as hung (generous: a batch of queries takes well under a second)."""
         if channels < 1:
             raise ValueError("channels must be at least 1")
         self.resolved: ResolvedModel = resolve_model(model, Path(cache_dir), dtype=dtype, fallback=fallback)
@@ -126,6 +154,8 @@ class ProcessEmbedder:
         self.dtype = self.resolved.dtype
         self.startup_timeout = startup_timeout
         self.max_restarts = max_restarts
+        self.call_timeout = call_timeout
+        self.per_text = per_text
         self.restarts: list[float] = []  # when the worker was started again
         self._cmd = [sys.executable, "-m", worker, "--model", self.resolved.path, "--data-dir", str(cache_dir),
                      "--dtype", self.dtype, "--threads", str(threads), "--log-level", log_level]
@@ -133,10 +163,6 @@ class ProcessEmbedder:
         log.info("starting the encoder process for %s (%s)", self.model_id, self.dtype)
         self._worker = _Worker(self._cmd, channels)
         self._lock = threading.Lock()  # guards the handshake and restarts
-
-    @property
-    def pid(self) -> int:
-        return self._worker.proc.pid
 
     # --- start-up -------------------------------------------------------------------
     def ready(self) -> bool:
@@ -167,7 +193,7 @@ class ProcessEmbedder:
         return str(self._fact("passage_prompt"))
 
     # --- embedding --------------------------------------------------------------------
-    def _restart(self, dead: _Worker) -> None:
+    def _restart(self, dead: _Worker, why: str = "has gone") -> None:
         """Start a new worker in place of `dead` (once, whoever notices first), or raise
         EncoderGone when it has died too often."""
         with self._lock:
@@ -177,20 +203,32 @@ class ProcessEmbedder:
             self.restarts = [t for t in self.restarts if now - t < RESTART_WINDOW]
             code = dead.proc.poll()
             if len(self.restarts) >= self.max_restarts:
-                raise EncoderGone(f"the encoder process has gone (exit code {code}) and was restarted "
+                raise EncoderGone(f"the encoder process {why} (exit code {code}) and was restarted "
                                   f"{len(self.restarts)} times in {RESTART_WINDOW / 60:.0f} minutes")
-            log.error("the encoder process has gone (exit code %s): starting it again", code)
+            log.error("the encoder process %s (exit code %s): starting it again", why, code)
             self.restarts.append(now)
             dead.close(timeout=2)
-            self._worker = _Worker(self._cmd, self._channels)
+            self._worker = _Worker(self._cmd, self._channels, restarted=True)
 
-    def _call(self, kind: str, payload: Any) -> np.ndarray:
+    def _call(self, kind: str, payload: Any, texts: int) -> np.ndarray:
+        timeout = self.call_timeout + self.per_text * texts
         while True:
-            self.wait_ready()
             worker = self._worker
             try:
-                status, result = worker.call(kind, payload)
+                with self._lock:
+                    worker.handshake(self.startup_timeout)
+            except _DiedLoading:
+                if not worker.restarted:
+                    raise  # the first start: the model cannot be loaded here (ModelNotAvailableError)
+                self._restart(worker, "died while loading the model")
+                continue
+            try:
+                status, result = worker.call(kind, payload, timeout)
                 break
+            except _Hung as exc:
+                log.error("%s: killing it", exc)
+                worker.kill()
+                self._restart(worker, f"did not reply within {timeout:.0f} s")
             except (EOFError, OSError):
                 self._restart(worker)  # then try again on the new one
         if status != "ok":
@@ -200,13 +238,13 @@ class ProcessEmbedder:
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("expected a sequence of texts, got a single str")
-        return self._call("queries", list(texts))
+        return self._call("queries", list(texts), len(texts))
 
     def encode_passages(self, texts: Sequence[str], show_progress: bool = False,
                         titles: Sequence[str] | None = None) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("expected a sequence of texts, got a single str")
-        return self._call("passages", (list(texts), show_progress, None if titles is None else list(titles)))
+        return self._call("passages", (list(texts), show_progress, None if titles is None else list(titles)), len(texts))
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop the worker (it also stops by itself when this process ends)."""

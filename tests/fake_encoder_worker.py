@@ -1,7 +1,9 @@
 """A stand-in for serving/encoder_worker.py with the fake embedder (tests/test_encoder_process.py).
 
 `--model` picks the behaviour: "fake" serves the fake embedder; "fail" reports a load
-failure; "hang" never says hello; "die-after-1" exits after its first answer."""
+failure; "hang" never says hello; "die-after-1" exits after its first answer; "slow-load"
+takes a second and a half to load (each start); "hello-late" says hello on its first channel at
+once and on the others a second later."""
 from __future__ import annotations
 
 import argparse
@@ -35,9 +37,13 @@ def main() -> int:
     if args.model == "hang":
         time.sleep(60)
         return 0
+    if args.model == "slow-load":
+        time.sleep(1.5)
     embedder = DieAfterOne() if args.model == "die-after-1" else FakeEmbedder()
     facts = {"dim": embedder.dim, "dtype": "float32", "query_prompt": "q: ", "passage_prompt": "", "threads": 1}
-    for c in conns:
+    for i, c in enumerate(conns):
+        if args.model == "hello-late" and i == 1:
+            time.sleep(1.0)
         c.send(("ready", facts))
     serve_all(conns, embedder)
     return 0

@@ -15,6 +15,7 @@ from qa.batch import run_batch
 from serving.batcher import MicroBatcher
 from qa.cache import AnswerCache
 from qa.pipeline import QA, Ask
+from ui.i18n import texts_for
 
 
 def test_concurrent_items_share_a_batch_and_get_their_own_result() -> None:
@@ -175,6 +176,45 @@ def test_a_question_that_waits_too_long_gets_the_german_busy_message(fake_index,
     h.answerer.close()
 
 
+def test_errors_from_python_speak_the_page_language_and_answer_nothing(fake_index, tmp_path: Path,
+                                                                      corpus_dir: Path) -> None:
+    from serving.answerer import BatchConfig
+    from ui.config import AppConfig
+    from ui.feedback import open_feedback
+    from ui.handlers import Handlers
+    from ui.session import Session
+    from ui.source import load_sources
+
+    emb = GatedEmbedder()  # the encoder hangs: every question is "busy"
+    h = Handlers(QA(fake_index, emb), open_feedback(tmp_path), load_sources(corpus_dir),
+                 AppConfig(batch=BatchConfig(max_batch=1, timeout=0.2, torch_threads=0)))
+    s = h.answered("Was plant ihr zum Flughafen?", "", "", Session(lang="en", chosen=True))
+    assert s.answer.error == "There are very many requests right now – please try again in a moment."
+    assert s.answer.outcome == "nothing" and s.answer.abstained  # not an "answer"
+    h.answerer.ready = threading.Event()  # the model still loading: "starting", in Turkish
+    tr = h.answered("Havalimanı ne olacak?", "", "", Session(lang="tr", chosen=True)).answer
+    assert tr.error == texts_for("tr").starting and tr.outcome == "nothing"
+    emb.gate.set()
+    h.close()
+
+
+def test_the_api_refuses_an_unknown_chapter_as_the_pipeline_does(fake_index, tmp_path: Path,
+                                                                 corpus_dir: Path) -> None:
+    from ui.config import AppConfig
+    from ui.feedback import open_feedback
+    from ui.handlers import Handlers
+    from ui.source import load_sources
+
+    qa = QA(fake_index, FakeEmbedder())
+    h = Handlers(qa, open_feedback(tmp_path), load_sources(corpus_dir), AppConfig())
+    payload = h.api_ask("Was plant ihr zum Flughafen?", "Kein solches Kapitel", 5)
+    assert payload["error"] == qa.ask("Was plant ihr zum Flughafen?", 5, "Kein solches Kapitel").error
+    assert payload["error"].startswith("Unbekanntes Kapitel") and not payload["hits"]
+    known = h.chapters[0]
+    assert not h.api_ask("Was plant ihr zum Flughafen?", known, 5)["error"]
+    h.close()
+
+
 def test_cache_hits_and_bad_input_do_not_wait_for_the_encoder(fake_index) -> None:
     from serving.answerer import Answerer, BatchConfig
 
@@ -187,6 +227,25 @@ def test_cache_hits_and_bad_input_do_not_wait_for_the_encoder(fake_index) -> Non
     assert answerer.ask(Ask("was plant ihr zum Flughafen?", 5)) is first  # from the cache, at once
     assert answerer.ask(Ask("", 5)).error  # refused before the encoder
     assert emb.sizes == [1]
+    emb.gate.set()
+    answerer.close()
+
+
+def test_one_timeout_in_all_waiting_for_the_model_counts_against_it(fake_index) -> None:
+    import time
+
+    from serving.answerer import Answerer, BatchConfig, Busy
+
+    emb = GatedEmbedder()  # the encoder hangs
+    qa = QA(fake_index, emb)
+    qa.prepare(Ask("Was plant ihr zum Flughafen?", 5))  # speller and language model built before the clock runs
+    ready = threading.Event()
+    answerer = Answerer(qa, BatchConfig(max_batch=1, timeout=1.5, torch_threads=0), ready)
+    threading.Timer(1.0, ready.set).start()  # the model is ready after two thirds of the timeout
+    t0 = time.perf_counter()
+    with pytest.raises(Busy):
+        answerer.ask(Ask("Was plant ihr zum Flughafen?", 5))
+    assert time.perf_counter() - t0 < 2.2  # 1.5 s in all, not 1 s + another 1.5 s
     emb.gate.set()
     answerer.close()
 

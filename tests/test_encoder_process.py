@@ -1,10 +1,11 @@
 """The encoder process (serving/encoder_process.py + serving/encoder_worker.py): the same vectors
 as the model in-process, calls on several channels at once, and clear errors when the worker
-cannot load its model, never says hello, or dies. The worker here is tests/fake_encoder_worker.py
+cannot load its model, never says hello, dies (also while a restart loads the model) or hangs. The worker here is tests/fake_encoder_worker.py
 (the fake embedder); tests/test_gemma_real.py runs the real worker with EmbeddingGemma."""
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -78,13 +79,69 @@ def test_a_worker_that_never_says_hello_times_out(tmp_path: Path) -> None:
 def test_a_dead_worker_is_started_again_and_the_call_answered(tmp_path: Path) -> None:
     emb = start("die-after-1", tmp_path, max_restarts=1)  # each worker answers once, then dies
     local = FakeEmbedder()
-    first_pid = emb.pid
+    first_pid = emb._worker.proc.pid
     np.testing.assert_array_equal(emb.encode_queries(["Flughafen"]), local.encode_queries(["Flughafen"]))
     # the worker dies on this call: a new one is started and answers it
     np.testing.assert_array_equal(emb.encode_queries(["Radwege"]), local.encode_queries(["Radwege"]))
-    assert emb.pid != first_pid and len(emb.restarts) == 1
+    assert emb._worker.proc.pid != first_pid and len(emb.restarts) == 1
     with pytest.raises(EncoderGone, match="restarted 1 times"):  # dies again: no restart loop
         emb.encode_queries(["Kita"])
+    emb.close(timeout=2)
+
+
+def test_a_restarted_worker_that_dies_while_loading_is_started_again(tmp_path: Path) -> None:
+    emb = start("slow-load", tmp_path, max_restarts=3)
+    emb.wait_ready(10)
+    first = emb._worker
+    os.kill(first.proc.pid, signal.SIGKILL)
+    first.proc.wait(5)
+    out: dict[str, object] = {}
+
+    def ask() -> None:
+        try:
+            out["vectors"] = emb.encode_queries(["Flughafen"])
+        except Exception as exc:  # noqa: BLE001 (the test reports it)
+            out["error"] = exc
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    deadline = time.monotonic() + 10
+    while emb._worker is first and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = emb._worker
+    assert second is not first and second.facts is None  # restarted, still loading
+    os.kill(second.proc.pid, signal.SIGKILL)  # dies while loading the model
+    asking.join(20)
+    assert "error" not in out, out.get("error")
+    np.testing.assert_array_equal(out["vectors"], FakeEmbedder().encode_queries(["Flughafen"]))
+    assert len(emb.restarts) == 2 and emb._worker not in (first, second)
+    emb.close(timeout=2)
+
+
+def test_a_hung_worker_is_killed_and_started_again(tmp_path: Path) -> None:
+    emb = start("fake", tmp_path, call_timeout=1.0, per_text=0.0)
+    emb.wait_ready(10)
+    hung = emb._worker
+    os.kill(hung.proc.pid, signal.SIGSTOP)  # alive, but never answers
+    try:
+        t0 = time.perf_counter()
+        np.testing.assert_array_equal(emb.encode_queries(["Radwege"]), FakeEmbedder().encode_queries(["Radwege"]))
+        assert time.perf_counter() - t0 < 10
+        assert emb._worker is not hung and len(emb.restarts) == 1
+        assert hung.proc.poll() is not None  # the stopped process was killed, not left behind
+    finally:
+        if hung.proc.poll() is None:
+            hung.proc.kill()
+        emb.close(timeout=2)
+
+
+def test_a_retried_handshake_keeps_the_channels_that_said_hello(tmp_path: Path) -> None:
+    emb = start("hello-late", tmp_path, channels=2)
+    with pytest.raises(TimeoutError):
+        emb.wait_ready(0.3)  # the first channel said hello, the second not yet
+    emb.wait_ready(10)  # before: waited again for the first channel's hello, already read
+    assert emb.ready()
+    np.testing.assert_array_equal(emb.encode_queries(["Kita"]), FakeEmbedder().encode_queries(["Kita"]))
     emb.close(timeout=2)
 
 

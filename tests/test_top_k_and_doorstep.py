@@ -63,12 +63,12 @@ def test_doorstep_takes_close_hits_for_positive_and_zero_scores() -> None:
 def test_answer_carries_the_hits_its_doorstep_answer_used(fake_qa: QA) -> None:
     from qa.answer import doorstep_text
     from qa.types import Answer
-    from qa.wording import doorstep_hits
+    from qa.wording import answer_hits
 
     answer = fake_qa.ask("Ehrenamtsfonds weiter aufstocken", top_k=5)
     assert answer.used and set(answer.used) <= set(answer.hits)
     assert answer.text == doorstep_text(answer.used)
     # the UI takes the hits from the answer, not by searching its text
     reworded = Answer(answer.question, answer.hits, False, "anders formuliert", used=answer.hits[1:2])
-    assert doorstep_hits(reworded) == [answer.hits[1]]
+    assert answer_hits(reworded) == [answer.hits[1]]
     assert fake_qa.ask("", top_k=5).used == ()
