@@ -174,8 +174,10 @@ class QA:
         return None, text, top_k
 
     def _key(self, fix: Correction, top_k: int, chapter: str | None) -> tuple:
-        # The question as asked and as searched: "search as typed" must not get the corrected answer.
-        return (fix.original.casefold(), fix.corrected.casefold(), chapter or "", top_k, self.index.model_id,
+        # The question as asked and as searched, exactly (EmbeddingGemma is case-sensitive, and an
+        # answer carries its asker's own words into share links and votes): "search as typed" must
+        # not get the corrected answer.
+        return (fix.original, fix.corrected, chapter or "", top_k, self.index.model_id,
                 self._index_digest)
 
     def _answer(self, fix: Correction, top_k: int, chapter: str | None, vector: np.ndarray | None) -> Answer:

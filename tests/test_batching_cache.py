@@ -70,8 +70,12 @@ def test_cache_serves_repeats_and_never_another_index(tmp_path: Path, corpus_cop
     qa = QA(first, emb, cache=cache)
     a1 = qa.ask("Was plant ihr zum Flughafen?", 3)
     calls = emb.calls
-    assert qa.ask("was plant ihr zum  Flughafen?", 3) is a1 and emb.calls == calls  # cleaned + folded key
+    assert qa.ask("Was plant ihr zum  Flughafen?", 3) is a1 and emb.calls == calls  # cleaned key
     assert cache.hits == 1
+    # another person's capitals are another question (the model is case-sensitive; answers carry the
+    # asker's own words into share links and votes)
+    other = qa.ask("was plant ihr zum Flughafen?", 3)
+    assert other is not a1 and other.question == "was plant ihr zum Flughafen?"
     assert qa.ask("Was plant ihr zum Flughafen?", 4) is not a1  # top-k is part of the key
     # the programme changes and the index is rebuilt: the shared cache must not answer from the old one
     text = corpus_copy / "wahlprogramm-2025.txt"
