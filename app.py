@@ -22,9 +22,11 @@ import threading  # noqa: E402
 import time  # noqa: E402
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
-from ui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig, parse_args, start_message  # noqa: E402
+from ui.config import DEFAULT_HOST, DEFAULT_PORT, AppConfig, first_start, parse_args, start_message  # noqa: E402
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import gradio as gr
 
     from qa.pipeline import QA
@@ -50,6 +52,14 @@ def launch(demo: "gr.Blocks", host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     return start(demo, host, port, prevent_thread_lock=prevent_thread_lock, quiet=quiet)
 
 
+def _bank_size(corpus: "Path") -> int:
+    """Questions in the corpus's question bank (the second half of the build's progress)."""
+    try:
+        return sum(1 for line in (corpus / "question-bank.jsonl").open(encoding="utf-8") if line.strip())
+    except OSError:
+        return 1
+
+
 def main(argv: list[str] | None = None) -> None:
     """Start the encoder process, open the index (building it if needed), serve the page
     while the model loads, then check the index against the model and answer."""
@@ -59,24 +69,38 @@ def main(argv: list[str] | None = None) -> None:
     from index.defaults import corpus_sources
     from index.models.embed import ModelNotAvailableError
     from serving.encoder_process import EncoderGone, ProcessEmbedder
-    from index.storage.store import CorruptIndexError, StaleIndexError
+    from index.storage.freshness import StaleIndexError
+    from index.storage.store import CorruptIndexError
     from qa.service import open_qa, verify_qa
     from ui.feedback import open_feedback
     from ui.source import load_sources
 
     log.info("%s", start_message(config))
     embedder: ProcessEmbedder | None = None
+    waiting = None  # the first-start page while the index is built (ui/building.py)
     try:
         corpus_sources(config.corpus)  # a missing corpus is said before anything starts
         if not config.in_process:  # the model loads in its own process while this one gets ready
             embedder = ProcessEmbedder(config.model, config.data_dir, threads=config.batch.torch_threads,
-                                       channels=config.batch.workers, log_level=config.log_level)
-        qa = open_qa(config.corpus, config.data_dir, config.model, embedder=embedder, verify=embedder is None)
+                                       channels=config.batch.workers, log_level=config.log_level,
+                                       encoder=config.encoder)
+        building: object | None = embedder
+        if first_start(config):
+            from serving.build_progress import ProgressEmbedder
+            from ui.building import BuildingPage
+
+            waiting = BuildingPage(config.host, config.port).start()
+            if embedder is not None:
+                building = ProgressEmbedder(embedder, waiting.progress, _bank_size(config.corpus))
+        qa = open_qa(config.corpus, config.data_dir, config.model, embedder=building, verify=embedder is None)
     except (ModelNotAvailableError, EncoderGone, FileNotFoundError) as exc:  # a clear message, no traceback
         log.error("%s", exc)
         if embedder is not None:
             embedder.close()
         raise SystemExit(f"Fehler: {exc}") from None
+    finally:
+        if waiting is not None:
+            waiting.stop()  # the real page takes the port over; the waiting page reloads into it
     from qa.cache import AnswerCache
 
     qa.cache = AnswerCache(config.cache_size) if config.cache_size > 0 else None  # repeats at once

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from eval.report import command_line, report_metadata
 from eval.questions import question_texts
 from eval.stats import percentile
 from index.models.names import DEFAULT_MODEL
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         "pipeline_p50_ms": round(statistics.median(ask_ms), 2), "pipeline_p95_ms": round(percentile(ask_ms, 95) or 0.0, 2),
     }
     result["ratio_p50"] = round(result["pipeline_p50_ms"] / result["encode_p50_ms"], 3)
+    result["meta"] = report_metadata(command_line("eval.bench", argv), [qa])
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")

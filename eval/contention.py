@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from eval.report import report_metadata
 from eval.questions import question_texts
 from index.models.names import GEMMA_MODEL
 from index.defaults import DEFAULT_DATA
@@ -115,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     results["questions_per_s"] = {"1 thread x 2 PyTorch threads": round(one_by_two, 1),
                                   "2 threads x 1 PyTorch thread": round(two_by_one, 1)}
     print(f"questions/s: 1 thread × 2 PyTorch threads {one_by_two:.1f}, 2 threads × 1 PyTorch thread {two_by_one:.1f}")
+    results["meta"] = report_metadata(str(results["command"]))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

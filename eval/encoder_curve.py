@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.report import report_metadata
 from eval.stats import percentile
 from eval.questions import QUESTIONS, load_questions
 from index.models.names import GEMMA_MODEL
@@ -156,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
               "torch": torch.__version__,
               "note": "shared machine (other work ran meanwhile): medians; compare ratios within this run",
               "min_cosine_to_first_dtype": agreement, "points": [asdict(p) for p in points]}
+    report["meta"] = report_metadata(str(report["command"]))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(markdown(points))

@@ -25,6 +25,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
+from eval.report import report_metadata
 from eval.bench import percentile
 from eval.scale_core import (Synthetic, bytes_per_vector, extrapolate_n_log_n, fit_linear, gib_for,
                              recall_at_k, vector_formats, vectors_per_gib)
@@ -194,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         "synthetic": asdict(data), "n": args.n, "k": K,
         "storage": storage_table(args.dim, parse_ints(args.targets), tuple(parse_ints(args.pq_sizes))),
     }
+    report["meta"] = report_metadata(report["command"])
     queries = data.make(args.queries, stream=1)
     flat, xb, flat_info = build_flat(data, args.n)
     faiss.omp_set_num_threads(max(threads))

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from eval.report import command_line, report_metadata
 from eval.appserver import free_port, spawn_app, stop_app
 
 log = logging.getLogger("eval.start")
@@ -110,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{v}: page served after {s['served_median_s']:.1f} s, first answer after "
               f"{s['first_answer_median_s']:.1f} s (median of {s['runs']})")
     if args.json:
-        args.json.write_text(json.dumps({"command": "python -m eval.start " + " ".join(argv or sys.argv[1:]),
-                                         "summary": summary, "runs": runs}, indent=2) + "\n")
+        command = command_line("eval.start", argv)
+        args.json.write_text(json.dumps({"command": command, "summary": summary, "runs": runs,
+                                         "meta": report_metadata(command)}, indent=2) + "\n")
     return 0
 
 

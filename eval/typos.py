@@ -89,7 +89,7 @@ def typo_questions(questions: list[Question], seed: int, rate: float = 0.3) -> l
 
 def main(argv: list[str] | None = None) -> int:
     from eval.questions import questions_for
-    from eval.report import REPORTS
+    from eval.report import REPORTS, command_line, report_metadata
     from index.models.names import DEFAULT_MODEL
     from qa.pipeline import QA
     from qa.service import open_qa
@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     report["examples"] = [{"id": a.id, "clean": a.question, "typos": b.question,
                            "corrected": with_fix.speller.correct(b.question).searched}
                           for a, b in zip(clean, typod) if a.question != b.question][:15]
+    report["meta"] = report_metadata(command_line("eval.typos", argv), [with_fix])
     out = args.out or REPORTS / f"typos-{args.split}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -14,7 +14,8 @@ from index.storage.config import IndexConfig, index_name_for
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, CorpusMissingError, corpus_sources
 from index.models.ov_encoder import DEFAULT_ENCODER, ENCODERS, choose_encoder
 from index.models.resolve import ModelNotAvailableError, resolve_model
-from index.storage.store import CorruptIndexError, StaleIndexError, check_fresh, load_index, open_index
+from index.storage.freshness import StaleIndexError, check_fresh
+from index.storage.store import CorruptIndexError, load_index, open_index
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -34,11 +34,6 @@ def doorstep_text(used: tuple[Hit, ...]) -> str:
     return " ".join(f"{h.pledge.sentence} {cite(h.pledge.citations)}" for h in used)
 
 
-def doorstep_answer(hits: tuple[Hit, ...], max_sentences: int = 3, min_relative: float = 0.85) -> str:
-    """Assemble a short extractive answer from the best hits (see `doorstep_hits`)."""
-    return doorstep_text(doorstep_hits(hits, max_sentences, min_relative))
-
-
 def nearest_hits(hits: tuple[Hit, ...], max_sentences: int = 2) -> tuple[Hit, ...]:
     """The nearest pledges the "nearest" outcome names (pledges before prose)."""
     return tuple(sorted(hits[:3], key=lambda h: h.pledge.kind != "pledge")[:max_sentences])

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 from typing import Any, Hashable
+
+from cachetools import LRUCache
 
 from qa.types import Answer
 
@@ -27,29 +28,21 @@ class AnswerCache:
         self.size = size
         self.hits = 0
         self.misses = 0
-        self._items: OrderedDict[Hashable, Answer] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: LRUCache[Hashable, Answer] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()  # cachetools' caches are not thread-safe by themselves
 
     def get(self, key: Hashable) -> Answer | None:
         with self._lock:
-            answer = self._items.get(key)
+            answer = self._items.get(key)  # a hit counts as a use (LRU order)
             if answer is None:
                 self.misses += 1
                 return None
-            self._items.move_to_end(key)
             self.hits += 1
             return answer
 
     def put(self, key: Hashable, answer: Answer) -> None:
         with self._lock:
             self._items[key] = answer
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)

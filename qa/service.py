@@ -8,7 +8,8 @@ from pathlib import Path
 from index.models.names import DEFAULT_MODEL
 from index.storage.config import IndexConfig, index_name_for
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, corpus_sources
-from index.storage.store import corpus_sha256, open_index, verify_sample
+from index.storage.freshness import corpus_sha256
+from index.storage.store import open_index, verify_sample
 from qa.calibration import Loaded, calibration_path, load_calibration
 from qa.pipeline import QA, QAConfig
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from index.models.names import DEFAULT_MODEL
 from index.defaults import DEFAULT_DATA
+from index.models.ov_encoder import DEFAULT_ENCODER, EncoderChoice, choose_encoder
 from index.models.resolve import ModelNotAvailableError, ResolvedModel, resolve_model
 
 log = logging.getLogger(__name__)
@@ -140,12 +141,14 @@ class ProcessEmbedder:
                  dtype: str = "auto", threads: int = 0, channels: int = 1, fallback: bool = True,
                  startup_timeout: float = 900.0, log_level: str = "INFO",
                  worker: str = "serving.encoder_worker", max_restarts: int = 3,
-                 call_timeout: float = 60.0, per_text: float = 1.0) -> None:
+                 call_timeout: float = 60.0, per_text: float = 1.0, encoder: str = DEFAULT_ENCODER) -> None:
         """`threads`: PyTorch threads in the worker (0: its default); `channels`: calls that can
         run at once; `worker`: the module run as the worker (tests run a stand-in);
         `max_restarts`: how often a dead or hung worker is started again within ten minutes;
         `call_timeout` + `per_text` × texts: how long a call may wait for its reply before the
-        worker counts as hung (generous: a batch of queries takes well under a second)."""
+        worker counts as hung (generous: a batch of queries takes well under a second);
+        `encoder`: "openvino" (the int8 export, where it exists and passed its parity check; else
+        PyTorch and `encoder_choice.notice` says why) or "torch"."""
         if channels < 1:
             raise ValueError("channels must be at least 1")
         self.resolved: ResolvedModel = resolve_model(model, Path(cache_dir), dtype=dtype, fallback=fallback)
@@ -159,8 +162,13 @@ class ProcessEmbedder:
         self.restarts: list[float] = []  # when the worker was started again
         self._cmd = [sys.executable, "-m", worker, "--model", self.resolved.path, "--data-dir", str(cache_dir),
                      "--dtype", self.dtype, "--threads", str(threads), "--log-level", log_level]
+        self.encoder_choice: EncoderChoice = choose_encoder(encoder, self.name, Path(cache_dir), Path(self.resolved.path))
+        if self.encoder_choice.notice:
+            log.warning("%s", self.encoder_choice.notice)
+        if self.encoder_choice.kind == "openvino":
+            self._cmd += ["--encoder", "openvino", "--encoder-dir", self.encoder_choice.path]
         self._channels = channels
-        log.info("starting the encoder process for %s (%s)", self.model_id, self.dtype)
+        log.info("starting the encoder process for %s (%s)", self.model_id, self.encoder_choice.label)
         self._worker = _Worker(self._cmd, channels)
         self._lock = threading.Lock()  # guards the handshake and restarts
 

@@ -132,7 +132,7 @@ def test_a_question_asked_at_once_keeps_its_answer_when_the_load_event_comes_bac
     assert first.get_attribute("data-pledge") == "wahlprogramm-2025:3679"
     # the session kept the answer too: a vote on it is stored, not "stale"
     first.get_by_role("button", name="Hilfreich", exact=True).click()
-    pg.locator("#nf-rueckmeldung").get_by_text("Danke für Ihre Rückmeldung zu Ergebnis 1!").wait_for()
+    first.locator(".nf-feedback-antwort").get_by_text("Danke für Ihre Rückmeldung zu Ergebnis 1!").wait_for()
 
 
 def test_chapter_filter_and_its_share_link(servers, page) -> None:

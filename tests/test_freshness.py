@@ -94,7 +94,7 @@ def test_an_index_embedded_with_another_passage_prompt_is_stale_and_rebuilt(tmp_
     from fakes import FakeEmbedder
 
     from index.storage.config import IndexConfig
-    from index.storage.store import StaleIndexError, build_index, open_index, verify_sample
+    from index.storage.store import build_index, open_index, verify_sample
 
     class Prompted(FakeEmbedder):
         def __init__(self, prompt: str) -> None:

@@ -88,7 +88,7 @@ def test_line_numbers_with_lead_in() -> None:
     assert line_numbers(c, LeadIn(PROGRAMME, 405, 405, "Daher werden wir")) == "Z. 405, 409–411"
     assert line_numbers(c, LeadIn(PROGRAMME, 407, 408, "Daher werden wir")) == "Z. 407–411"
     assert line_numbers(c, LeadIn("andere", 405, 405, "x")) == "Z. 409–411"
-    assert c.label(LeadIn(PROGRAMME, 405, 405, "x")) == f"{PROGRAMME}, Z. 405, 409–411"
+    assert c.label() == f"{PROGRAMME}, Z. 409–411"
 
 
 def test_lead_in_in_index_rows_batch_cards_and_source_view() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from qa.abstain import AbstentionModel
-from qa.answer import cite, doorstep_answer
+from qa.answer import cite, doorstep_hits, doorstep_text
 from qa.pipeline import QA, QAConfig
 from qa.validate import MAX_QUESTION_CHARS
 
@@ -69,8 +69,8 @@ def test_control_characters_and_html_are_just_text(fake_qa) -> None:
 
 
 def test_doorstep_answer_and_cite(fake_qa) -> None:
-    assert doorstep_answer(()) == ""
+    assert doorstep_text(doorstep_hits(())) == ""
     hits = fake_qa.ask("Flughafen", top_k=5).hits
-    text = doorstep_answer(hits, max_sentences=2, min_relative=0.0)
+    text = doorstep_text(doorstep_hits(hits, max_sentences=2, min_relative=0.0))
     assert text.count("(wahlprogramm-2025, Z.") == 2
     assert cite(hits[0].pledge.citations).startswith("(wahlprogramm-2025, Z. ")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.sources.pledge import Citation, Pledge
-from qa.answer import doorstep_answer
+from qa.answer import doorstep_hits, doorstep_text
 from qa.pipeline import QA
 from qa.types import Hit
 from qa.validate import QuestionError, clean_top_k
@@ -49,19 +49,18 @@ def _hit(n: int, score: float) -> Hit:
 
 
 def test_doorstep_takes_close_hits_for_negative_scores() -> None:
-    text = doorstep_answer((_hit(1, -1.0), _hit(2, -1.1), _hit(3, -3.0)))
+    text = doorstep_text(doorstep_hits((_hit(1, -1.0), _hit(2, -1.1), _hit(3, -3.0))))
     assert "Satz 1" in text and "Satz 2" in text and "Satz 3" not in text
 
 
 def test_doorstep_takes_close_hits_for_positive_and_zero_scores() -> None:
-    text = doorstep_answer((_hit(1, 2.0), _hit(2, 1.8), _hit(3, 1.0)))
+    text = doorstep_text(doorstep_hits((_hit(1, 2.0), _hit(2, 1.8), _hit(3, 1.0))))
     assert "Satz 2" in text and "Satz 3" not in text
-    text = doorstep_answer((_hit(1, 0.0), _hit(2, 0.0), _hit(3, -2.0)))
+    text = doorstep_text(doorstep_hits((_hit(1, 0.0), _hit(2, 0.0), _hit(3, -2.0))))
     assert "Satz 2" in text and "Satz 3" not in text
 
 
 def test_answer_carries_the_hits_its_doorstep_answer_used(fake_qa: QA) -> None:
-    from qa.answer import doorstep_text
     from qa.types import Answer
     from qa.wording import answer_hits
 

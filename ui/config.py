@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
+from index.models.names import DEFAULT_MODEL
 from serving.answerer import BatchConfig
 
 DEFAULT_HOST = "127.0.0.1"
@@ -29,7 +30,7 @@ class AppConfig:
 
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    model: str = ""  # "" = the index's default model
+    model: str = DEFAULT_MODEL
     data_dir: Path = DEFAULT_DATA
     corpus: Path = DEFAULT_CORPUS
     concurrency: int = 40
@@ -45,15 +46,13 @@ class AppConfig:
 
 def parse_args(argv: list[str] | None = None) -> AppConfig:
     """Flags, with host and port also from NACHGEFRAGT_HOST / NACHGEFRAGT_PORT."""
-    from index.models.names import DEFAULT_MODEL
-
     d = AppConfig()
     parser = argparse.ArgumentParser(description="Nachgefragt: Fragen an das Wahlprogramm 2025 (Web-App).")
     parser.add_argument("--host", default=os.environ.get("NACHGEFRAGT_HOST", d.host),
                         help="address to bind (default 127.0.0.1; env NACHGEFRAGT_HOST)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("NACHGEFRAGT_PORT", d.port)),
                         help="port (default 7860; env NACHGEFRAGT_PORT)")
-    parser.add_argument("--model", default=DEFAULT_MODEL, help="embedding model (default: the offline default)")
+    parser.add_argument("--model", default=d.model, help="embedding model (default: the offline default)")
     parser.add_argument("--data-dir", type=Path, default=d.data_dir, help="index, model cache and feedback database")
     parser.add_argument("--corpus", type=Path, default=d.corpus, help="folder with the programme sources")
     parser.add_argument("--concurrency", type=int, default=d.concurrency,

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
+from eval.report import report_metadata
 from eval.appserver import cpu_seconds, free_port, spawn_app, stop_app, tree_cpu_seconds, tree_memory, wait_until_serving
 from eval.load.clients import CLIENTS, DEFAULT_API_NAME, check_loopback
 from eval.load.runner import LoadConfig, run_load
@@ -158,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         if proc is not None:
             stop_app(proc)
     print(format_report(report))
+    report["meta"] = report_metadata(str(report["command"]))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from index.defaults import DEFAULT_DATA
 from index.models.names import DEFAULT_MODEL
 from index.models.resolve import ModelNotAvailableError, ResolvedModel, resolve_model
 
@@ -110,7 +111,7 @@ class SentenceTransformerEmbedder:
     def __init__(
         self,
         model: str = DEFAULT_MODEL,
-        cache_dir: Path = Path(".nachgefragt"),
+        cache_dir: Path = DEFAULT_DATA,
         *,
         batch_size: int = 32,
         allow_download: bool = False,

@@ -23,10 +23,9 @@ class Citation:
     start_line: int
     end_line: int
 
-    def label(self, lead_in: "LeadIn | None" = None) -> str:
-        """Compact form for logs and answers: "wahlprogramm-2025, Z. 3055–3056" (with a
-        lead-in elsewhere in the same source: "wahlprogramm-2025, Z. 405, 409–411")."""
-        return f"{self.source}, {line_numbers(self, lead_in)}"
+    def label(self) -> str:
+        """Compact form for logs and answers: "wahlprogramm-2025, Z. 3055–3056"."""
+        return f"{self.source}, {line_numbers(self)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ from index.models.names import DEFAULT_MODEL, GEMMA_MODEL
 from index.sources.pledge import SECTION_SEPARATOR
 
 FORMAT_VERSION = 3  # 2: pledges.jsonl rows carry lead_in_at; 3: the question bank (bank.jsonl, bank.faiss)
-TITLES = ("none", "section", "chapter", "leaf")
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,8 +33,8 @@ from index.sources.bank import BankEntry, entry_to_json, load_bank
 from index.storage.bank_store import BANK, BANK_DENSE, bank_facts, embed_bank, load_bank_files, usable_bank
 from index.storage.config import FORMAT_VERSION, IndexConfig
 from index.defaults import corpus_sources
-from index.storage.atomic import MANIFEST, _fsync_dir, _swap_into_place, remove_leftovers  # noqa: F401
-from index.storage.freshness import IndexError_, StaleIndexError, check_fresh, code_sha256, corpus_sha256  # noqa: F401
+from index.storage.atomic import MANIFEST, _fsync_dir, _swap_into_place, remove_leftovers
+from index.storage.freshness import IndexError_, StaleIndexError, check_fresh, code_sha256, corpus_sha256
 from index.storage.lexical import LexicalIndex
 from index.sources.parse import parse_corpus
 from index.sources.pledge import Pledge

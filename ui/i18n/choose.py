@@ -1,6 +1,8 @@
 """Which catalogue to show: by code, or from the browser's Accept-Language header (pure)."""
 from __future__ import annotations
 
+from babel import negotiate_locale
+
 from ui.i18n import ar, de, en, pl, ru, tr
 from ui.i18n.catalogue import Texts
 
@@ -15,7 +17,8 @@ def texts_for(code: object) -> Texts:
 
 
 def from_accept_language(header: str) -> str:
-    """The first language of an Accept-Language header that the page speaks ("de" if none)."""
+    """The language of an Accept-Language header that the page speaks ("de" if none): the
+    header's tags by weight (q), matched by Babel's locale negotiation ("de-AT" → "de")."""
     ranked: list[tuple[float, int, str]] = []
     for i, part in enumerate(header.split(",")[:20]):
         tag, _, params = part.strip().partition(";")
@@ -25,7 +28,8 @@ def from_accept_language(header: str) -> str:
                 q = float(params.strip()[2:])
             except ValueError:
                 q = 0.0
-        code = tag.strip().lower().split("-")[0]
-        if code in CATALOGUES and q > 0:
-            ranked.append((-q, i, code))
-    return min(ranked)[2] if ranked else DEFAULT
+        tag = tag.strip().lower()
+        if tag and tag != "*" and q > 0:
+            ranked.append((-q, i, tag))
+    chosen = negotiate_locale([tag for _, _, tag in sorted(ranked)], LANGUAGES, sep="-")
+    return chosen if chosen in CATALOGUES else DEFAULT
