@@ -66,8 +66,11 @@ def ask(pg, question: str, label: str = "Ihre Frage") -> None:  # type: ignore[n
 
 
 def wait_for_new_results(pg, old_status: str = "") -> None:  # type: ignore[no-untyped-def]
+    # Gradio's progress overlay ("processing | 0.2/0.3s", a running timer) changes the text before
+    # the answer does: wait for a status that is neither the old one nor still in progress.
     pg.wait_for_function("(old) => { const s = document.querySelector('#nf-status');"
-                         " return s && s.innerText.trim() && s.innerText !== old; }", arg=old_status)
+                         " if (!s) return false; const t = s.innerText.trim();"
+                         " return t && s.innerText !== old && !/processing|^[0-9.\\/]+s/.test(t); }", arg=old_status)
 
 
 def shot(pg, name: str, full_page: bool = True) -> None:  # type: ignore[no-untyped-def]

@@ -145,7 +145,7 @@ def test_chapter_filter_and_its_share_link(servers, page) -> None:
     sections = pg.locator("#nf-ergebnisse .nf-abschnitt").all_inner_texts()
     assert sections and all(s.startswith("Sport") for s in sections)
     link = pg.locator("#nf-share-link").get_attribute("href") or ""
-    assert parse_qs(urlsplit(link).query) == {"q": ["Flughafen"], "kapitel": ["Sport"]}
+    assert parse_qs(urlsplit(link).query) == {"q": ["Flughafen"], "kapitel": ["Sport"], "lang": ["de"]}
     pg.goto(link)
     pg.locator("#nf-ergebnisse li.nf-karte").first.wait_for()
     assert pg.get_by_role("combobox", name="Kapitel").input_value() == "Sport"

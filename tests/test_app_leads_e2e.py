@@ -66,7 +66,8 @@ def test_a_similar_question_is_asked_in_one_click(servers, any_page) -> None:
     old = pg.locator("#nf-status").inner_text()
     buttons.nth(1).click()
     wait_for_new_results(pg, old)
-    assert chosen in pg.locator("#nf-status").inner_text()
+    pg.wait_for_function("(q) => { const s = document.querySelector('#nf-status');"
+                         " return s && s.innerText.includes(q) && !s.innerText.includes('processing'); }", arg=chosen)
     assert pg.get_by_label("Ihre Frage").input_value() == chosen
     pg.wait_for_function("(q) => new URL(location.href).searchParams.get('q') === q", arg=chosen)
 
