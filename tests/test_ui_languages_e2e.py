@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import (CHROMIUM, COUNT_PRINTS, DESKTOP, PHONE, TIMEOUT_MS, ask, browser, page,  # noqa: F401
+from browsing import (CHROMIUM, COUNT_PRINTS, DESKTOP, PHONE, TIMEOUT_MS, any_page, ask, browser, page,  # noqa: F401
                       servers, shot)
 
 pytestmark = pytest.mark.browser
@@ -19,19 +19,6 @@ if not Path(CHROMIUM).exists():
 
 CARD = "#nf-ergebnisse li.nf-karte"
 LOADED = "() => document.documentElement.dataset.nfLoaded === '1'"
-
-
-@pytest.fixture(params=["desktop", "phone"])
-def any_page(request, browser):  # type: ignore[no-untyped-def]
-    phone = request.param == "phone"
-    context = browser.new_context(viewport=PHONE if phone else DESKTOP, locale="de-DE", is_mobile=phone,
-                                  has_touch=phone)
-    context.add_init_script(COUNT_PRINTS)
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    pg.nf_name = request.param  # type: ignore[attr-defined]
-    yield pg
-    context.close()
 
 
 def test_turkish_page_examples_citations_and_reload(servers, any_page) -> None:
