@@ -10,20 +10,19 @@ import argparse
 import json
 import logging
 import sys
-import subprocess
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from eval.baselines import PlainBM25
 from eval.chart import style_chart
+from eval.encoders import openvino_queries, parse_encoders
 from eval.metrics import RankedHit
 from eval.questions import Question, questions_for
-from eval.report import REPORTS
+from eval.report import REPORTS, command_line, report_metadata
 from eval.run import K, details, qa_system, run_system, spans, summarise
 from index.models.names import E5_MODEL, GEMMA_MODEL
 from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA
-from index.storage.versions import library_versions
 from qa.pipeline import QA, QAConfig
 from qa.rank import FusionConfig, top_rows
 from qa.service import open_qa
@@ -94,27 +93,10 @@ def export_feedback(argv: list[str]) -> int:
 MODEL_LABELS = {GEMMA_MODEL: "EmbeddingGemma", E5_MODEL: "e5-small"}
 
 
-def run_metadata(models: list[QA]) -> dict[str, object]:
-    """What a report was made with: git revision, library versions, models and indexes."""
-    try:
-        rev = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                                    text=True).stdout.strip())
-    except (OSError, subprocess.CalledProcessError):
-        rev, dirty = "unknown", False
-    return {
-        "git_revision": rev + ("+uncommitted changes" if dirty else ""),
-        "versions": library_versions(),
-        "models": {qa.index.model_id: {"dtype": getattr(qa.embedder, "dtype", ""),
-                                       "fusion": asdict(qa.config.fusion),
-                                       "abstains": qa.config.abstention is not None,
-                                       "index": {k: qa.index.manifest[k] for k in ("format", "corpus_sha256", "config", "count")}}
-                   for qa in models},
-    }
-
-
-def systems_for(models: list[str], corpus: Path, data_dir: Path) -> tuple[dict[str, Callable], list[QA]]:
-    """BM25 and, per model, its dense baseline and the full system, all sharing one index."""
+def systems_for(models: list[str], corpus: Path, data_dir: Path, encoders: tuple[str, ...] = ("torch",)
+                ) -> tuple[dict[str, Callable], list[QA]]:
+    """BM25 and, per model, its dense baseline and the full system, all sharing one index; the
+    full system once per query encoder (`encoders`: "torch", "openvino" where there is an export)."""
     systems: dict[str, Callable] = {}
     opened = []
     for model in models:
@@ -133,9 +115,17 @@ def systems_for(models: list[str], corpus: Path, data_dir: Path) -> tuple[dict[s
         systems[f"dense ({label})"] = qa_system(QA(full.index, full.embedder, QAConfig(fusion=FusionConfig(method="dense"))))
         # The figure that counts: every question scored with its near twins in the bank left out
         # (same text or cosine ≥ TWIN_THRESHOLD), so it measures people who ask differently.
-        masked = QA(full.index, full.embedder, replace(full.config, twin_threshold=TWIN_THRESHOLD), full.notices)
-        systems[f"Nachgefragt ({label}), no twin"] = qa_system(masked)
-        systems[f"Nachgefragt ({label})"] = qa_system(full)
+        for encoder in encoders:
+            if encoder == "torch":
+                queries, shown = full.embedder, label
+            else:
+                queries = openvino_queries(full.embedder, data_dir, threads=2)
+                if queries is None:
+                    continue
+                shown = f"{label}, OpenVINO int8"
+            masked = QA(full.index, queries, replace(full.config, twin_threshold=TWIN_THRESHOLD), full.notices)
+            systems[f"Nachgefragt ({shown}), no twin"] = qa_system(masked)
+            systems[f"Nachgefragt ({shown})"] = qa_system(QA(full.index, queries, full.config, full.notices))
     return systems, opened
 
 
@@ -148,22 +138,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=Path, help="another question file (overrides --split)")
     ap.add_argument("--models", default=f"{GEMMA_MODEL},{E5_MODEL}",
                     help="comma-separated models to compare (default: EmbeddingGemma and e5-small)")
+    ap.add_argument("--encoders", default="torch,openvino",
+                    help="query encoders to score EmbeddingGemma with, comma-separated (torch: the in-process "
+                         "PyTorch model; openvino: the int8 export the app serves with, where it exists)")
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=REPORTS)
     args = ap.parse_args(argv)
+    try:
+        encoders = parse_encoders(args.encoders)
+    except ValueError as exc:
+        ap.error(str(exc))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     questions = questions_for(args.split, args.questions)
     name = args.questions.stem if args.questions else args.split
 
-    systems, opened = systems_for([m for m in args.models.split(",") if m], args.corpus, args.data_dir)
+    systems, opened = systems_for([m for m in args.models.split(",") if m], args.corpus, args.data_dir, encoders)
     outcomes = {n: run_system(n, fn, questions) for n, fn in systems.items()}
     summaries = {n: summarise(o) for n, o in outcomes.items()}
     args.out.mkdir(parents=True, exist_ok=True)
     report = {
         "split": name, "questions": len(questions),
-        "command": "python -m eval " + " ".join(argv),
-        **run_metadata(opened),
+        "command": command_line("eval", argv),
+        "meta": report_metadata(command_line("eval", argv), opened),
         "summaries": summaries,
         "details": {n: details(o) for n, o in outcomes.items()},
     }

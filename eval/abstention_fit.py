@@ -54,10 +54,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, features: tuple[int, ...], c: flo
 
 
 def probabilities(model: AbstentionModel, x: np.ndarray) -> np.ndarray:
-    """P(answerable) for every row of the full feature matrix."""
-    cols = x[:, [FEATURES.index(f) for f in model.features]]
-    z = ((cols - np.asarray(model.mean)) / np.asarray(model.scale)) @ np.asarray(model.weights) + model.bias
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+    """P(answerable) for every row of the full feature matrix (the model's own formula)."""
+    return model.probabilities(x)
 
 
 def threshold_for(probs: np.ndarray, y: np.ndarray, max_wrong: float) -> float:

@@ -8,9 +8,10 @@ served and until the first answer (medians over `--runs`), with the app's own lo
 
     python -m eval.start [--runs 3] [--variant default] [--variant in-process] [--json FILE]
 
-Variants: "default" (the model loads in the encoder process while the page is served) and
-"in-process" (`--in-process`: the model loads in the app's process before the page). Runs of
-the two variants alternate, so a busy machine slows both alike; compare them as a ratio.
+Variants: "default" (the encoder process loads the int8 OpenVINO query encoder while the page
+is served), "torch" (`--encoder torch`: the same with PyTorch) and "in-process" (`--in-process`:
+the model loads in the app's process before the page). Runs of the variants alternate, so a
+busy machine slows all alike; compare them as a ratio.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from eval.report import command_line, report_metadata
 from eval.appserver import free_port, spawn_app, stop_app
 
 log = logging.getLogger("eval.start")
-VARIANTS: dict[str, list[str]] = {"default": [], "in-process": ["--in-process"]}
+VARIANTS: dict[str, list[str]] = {"default": [], "in-process": ["--in-process"], "torch": ["--encoder", "torch"]}
 QUESTION = "Was plant ihr zum Flughafen?"
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from eval.evidence import prepared_texts
 from eval.metrics import average, score_question
 from eval.questions import load_questions
+from eval.report import command_line, report_metadata
 from eval.run import spans
 from index.models.names import DEFAULT_MODEL, GEMMA_MODEL
 from index.storage.config import IndexConfig
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--write", action="store_true", help="store the best variant's fusion in the model's calibration")
+    ap.add_argument("--json", type=Path, help="also write the table here as a report (with what it was made with)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     qa = open_qa(args.corpus, args.data_dir, args.model)
@@ -183,6 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     for v, avg, by_style in rows:
         print(f"| {v.name} | {avg['ndcg10']:.3f} | {avg['recall10']:.3f} | {avg['success1']:.3f} | {avg['success3']:.3f} | "
               + " | ".join(f"{by_style[s]:.2f}" for s in styles) + " |")
+    if args.json:
+        report = {"split": "dev", "questions": len(questions), "ranking_only": True,
+                  "variants": [{"name": v.name, **{k: round(float(x), 4) for k, x in avg.items()},
+                                "ndcg10_by_style": {k: round(float(x), 4) for k, x in by_style.items()}}
+                               for v, avg, by_style in rows],
+                  "meta": report_metadata(command_line("eval.tune", argv), [qa])}
+        args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     if args.write:
         best = max((r for r in rows if (r[0].title, r[0].context) == (base.passage_title, base.passage_context)
                     and not r[0].rescore), key=lambda r: r[1]["ndcg10"])

@@ -17,15 +17,14 @@ against all passages, so a sports pledge never "answers" an airport question.
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from qa.bank import BankEvidence
+from qa.rank import zscore
 
 FEATURES = ("dense_top", "dense_z", "dense_margin", "dense_gap", "dense_spread", "lexical_top", "lexical_z",
             "lexical_coverage", "top_overlap", "fused_margin", "agreement", "section_share", "question_tokens",
@@ -45,10 +44,9 @@ class Evidence:
 
 def _standing(scores: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """(candidate scores sorted best first, the same as z-scores over ALL passages)."""
-    std = float(scores.std()) or 1.0
     cand = scores[allowed] if allowed is not None else scores
     ordered = np.sort(cand)[::-1] if len(cand) else np.zeros(1, dtype=np.float32)
-    return ordered, (ordered - float(scores.mean())) / std
+    return ordered, zscore(scores, ordered)
 
 
 def evidence(dense: np.ndarray, lexical: np.ndarray, fused: np.ndarray, coverage: float, overlap: float = 0.0,
@@ -121,20 +119,20 @@ class AbstentionModel:
     features: tuple[str, ...] = FEATURES
     nothing_threshold: float = 0.0
 
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """P(answerable) for every row of a feature matrix whose columns are FEATURES."""
+        cols = np.asarray(x, dtype=np.float64)[:, [FEATURES.index(f) for f in self.features]]
+        z = ((cols - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
     def probability(self, ev: Evidence) -> float:
-        values = ev.as_dict()
-        x = (np.asarray([values[f] for f in self.features]) - np.asarray(self.mean)) / np.asarray(self.scale)
-        z = float(np.dot(self.weights, x) + self.bias)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return float(self.probabilities(np.asarray([ev.values]))[0])
 
     def decide(self, ev: Evidence) -> Decision:
         p = self.probability(ev)
         if p >= self.threshold:
             return Decision("answer", p)
         return Decision("nearest" if p >= self.nothing_threshold else "nothing", p)
-
-    def abstains(self, ev: Evidence) -> bool:
-        return self.decide(ev).abstained
 
     def to_json(self) -> dict[str, object]:
         return {"features": list(self.features), "weights": list(self.weights), "bias": self.bias,
@@ -150,7 +148,3 @@ class AbstentionModel:
         return cls(tuple(data["weights"]), float(data["bias"]), tuple(data["mean"]),  # type: ignore[arg-type]
                    tuple(data["scale"]), float(data["threshold"]), features,  # type: ignore[arg-type]
                    float(data.get("nothing_threshold", 0.0)))  # type: ignore[arg-type]
-
-    @classmethod
-    def load(cls, path: Path) -> "AbstentionModel":
-        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))

@@ -23,12 +23,14 @@ class FusionConfig:
     w_bank: float = 0.0
 
 
-def zscore(scores: np.ndarray) -> np.ndarray:
-    """(s - mean) / std over all passages; zeros when the scores are flat."""
+def zscore(scores: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+    """(v - mean) / std for `values` (default: the scores themselves), with mean and std over
+    all of `scores` (every passage); zeros when the scores are flat."""
+    values = scores if values is None else values
     std = float(scores.std())
     if std < 1e-9:
-        return np.zeros_like(scores, dtype=np.float32)
-    return ((scores - scores.mean()) / std).astype(np.float32)
+        return np.zeros_like(values, dtype=np.float32)
+    return ((values - scores.mean()) / std).astype(np.float32)
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

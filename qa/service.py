@@ -11,6 +11,7 @@ from index.defaults import DEFAULT_CORPUS, DEFAULT_DATA, corpus_sources
 from index.storage.freshness import corpus_sha256
 from index.storage.store import open_index, verify_sample
 from qa.calibration import Loaded, calibration_path, load_calibration
+from qa.threads import limit_search_threads
 from qa.pipeline import QA, QAConfig
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def open_qa(
     calibration: Path | None = None,
     embedder: object | None = None,
     verify: bool = True,
+    search_threads: int | None = 1,
 ) -> QA:
     """Load the model and the index (building it if missing, stale or damaged).
 
@@ -55,11 +57,15 @@ def open_qa(
     and `QA.notices` says so. `embedder` lets a caller share one loaded model between indexes.
     A missing corpus raises CorpusMissingError before the model is loaded. With `verify`
     False an index found fresh is not yet spot-checked against the model (which may still
-    be loading in its process): call `verify_qa` before answering from it.
+    be loading in its process): call `verify_qa` before answering from it. `search_threads`:
+    the BLAS and FAISS thread pools of this process are capped at this (qa/threads.py: their
+    busy-waiting threads took the encoder's CPU); None leaves them as they are.
     """
     from index.models.embed import SentenceTransformerEmbedder
 
     corpus_sources(corpus_dir)
+    if search_threads is not None:
+        limit_search_threads(search_threads)
     emb = embedder or SentenceTransformerEmbedder(model, cache_dir=data_dir)
     name = getattr(emb, "name", model)
     config = index_config_for(name, index_config)

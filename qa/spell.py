@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from symspellpy import SymSpell, Verbosity
 
-from index.storage.analyse import fold
+from index.storage.analyse import LINKERS, fold
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+(?:-[A-Za-zÄÖÜäöüß]+)*")
 _MIN_LENGTH = 4
 _MIN_PART = 4
-_LINKERS = ("", "s", "es", "n", "en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +132,7 @@ class SpellCorrector:
             left, right = folded[:i], folded[i:]
             if right not in self._known and right not in self._general:
                 continue
-            for link in _LINKERS:
+            for link in LINKERS:
                 stem = left[: len(left) - len(link)] if link else left
                 if (not link or left.endswith(link)) and len(stem) >= _MIN_PART and (
                         stem in self._known or stem in self._general):

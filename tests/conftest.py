@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -55,32 +56,75 @@ def fake_qa(fake_index: LoadedIndex) -> QA:
     return QA(fake_index, FakeEmbedder())
 
 
+SLOW_MARKERS = ("real_model", "browser", "load")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Fast tests first, then the slow ones (real model, browser, load), and last those that
+    need the real index: the index build started at the session's start (`real_build`) has
+    the fast tests' time to run in. Order within each group is kept."""
+    def group(item: pytest.Item) -> int:
+        if "real_data_dir" in getattr(item, "fixturenames", ()):
+            return 2
+        return 1 if any(item.get_closest_marker(m) for m in SLOW_MARKERS) else 0
+
+    items.sort(key=group)
+
+
+class RealBuild:
+    """`python -m index fetch-model && python -m index build --data-dir D`, started in the
+    background at the session's start at the lowest CPU priority (nice 19: it takes only the
+    time the other tests leave idle), awaited by `real_data_dir`."""
+
+    def __init__(self, data: Path) -> None:
+        import subprocess
+
+        self.data = data
+        data.mkdir(parents=True, exist_ok=True)
+        # The assembled EmbeddingGemma folder (1.2 GB) is shared with the checkout's
+        # `.nachgefragt/models` (scripts/setup.sh assembles it there; `fetch-model` here if not),
+        # so only the index build is repeated, not the download and verification.
+        (data / "models").symlink_to(ROOT / ".nachgefragt" / "models", target_is_directory=True)
+        built = ROOT / ".nachgefragt" / "index"
+        if (built / "manifest.json").is_file():  # a checkout's own index: `build` checks it and reuses it if fresh
+            shutil.copytree(built, data / "index")
+        self.log = data / "build.log"
+        py = shlex.quote(sys.executable)
+        script = (f"{py} -m index fetch-model && "
+                  f"{py} -m index build --data-dir {shlex.quote(str(data))} > {shlex.quote(str(data / 'build.stdout'))}")
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(["sh", "-c", script], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, preexec_fn=lambda: os.nice(19))
+
+    def wait(self) -> Path:
+        code = self.proc.wait()
+        assert code == 0, self.log.read_text(errors="replace")[-3000:]
+        return self.data
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The real index's build, started before the first test when any test needs it."""
+    if not any("real_data_dir" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        yield None
+        return
+    build = RealBuild(tmp_path_factory.mktemp("real-data"))
+    yield build
+    build.stop()
+
+
 @pytest.fixture(scope="session")
-def real_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def real_data_dir(real_build: RealBuild | None, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh data dir with the default model's index, built once per session by
-    `python -m index build` as people run it (real-model tests only).
-
-    The assembled EmbeddingGemma folder (1.2 GB) is shared with the checkout's
-    `.nachgefragt/models` (scripts/setup.sh assembles it there; `fetch-model` here if not),
-    so only the index build is repeated, not the download and verification.
-    """
-    import subprocess
-
-    repo_models = ROOT / ".nachgefragt" / "models"
-    fetched = subprocess.run([sys.executable, "-m", "index", "fetch-model"], cwd=ROOT, capture_output=True, text=True)
-    assert fetched.returncode == 0, fetched.stderr[-2000:]
-    data = tmp_path_factory.mktemp("real-data")
-    (data / "models").symlink_to(repo_models, target_is_directory=True)
-    built = ROOT / ".nachgefragt" / "index"
-    if (built / "manifest.json").is_file():  # a checkout's own index: `build` checks it and reuses it if fresh
-        import shutil
-
-        shutil.copytree(built, data / "index")
-    done = subprocess.run([sys.executable, "-m", "index", "build", "--data-dir", str(data)], cwd=ROOT,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-3000:]
-    (data / "build.stdout").write_text(done.stdout)
-    return data
+    `python -m index build` as people run it (real-model tests only), in the background from
+    the session's start (`real_build`)."""
+    build = real_build or RealBuild(tmp_path_factory.mktemp("real-data"))
+    return build.wait()
 
 
 @pytest.fixture(scope="session")

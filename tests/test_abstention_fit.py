@@ -51,8 +51,8 @@ def test_three_outcomes_and_round_trip() -> None:
     model = AbstentionModel((2.0,), 0.0, (0.0,), (1.0,), threshold=0.6, features=("dense_z",), nothing_threshold=0.2)
     def ev(z: float) -> Evidence:
         return Evidence(tuple(z if f == "dense_z" else 0.0 for f in FEATURES))
-    assert model.decide(ev(2.0)).outcome == "answer" and not model.abstains(ev(2.0))
-    assert model.decide(ev(0.0)).outcome == "nearest" and model.abstains(ev(0.0))
+    assert model.decide(ev(2.0)).outcome == "answer" and not model.decide(ev(2.0)).abstained
+    assert model.decide(ev(0.0)).outcome == "nearest" and model.decide(ev(0.0)).abstained
     assert model.decide(ev(-2.0)).outcome == "nothing"
     again = AbstentionModel.from_json(model.to_json())
     assert again == model

@@ -228,7 +228,7 @@ def test_cache_hits_and_bad_input_do_not_wait_for_the_encoder(fake_index) -> Non
     answerer = Answerer(qa, BatchConfig(max_batch=4, torch_threads=0))
     first = answerer.ask(Ask("Was plant ihr zum Flughafen?", 5))
     emb.gate.clear()  # from now on every encoder pass would hang
-    assert answerer.ask(Ask("was plant ihr zum Flughafen?", 5)) is first  # from the cache, at once
+    assert answerer.ask(Ask("Was plant ihr zum Flughafen?", 5)) is first  # the same words: from the cache, at once
     assert answerer.ask(Ask("", 5)).error  # refused before the encoder
     assert emb.sizes == [1]
     emb.gate.set()

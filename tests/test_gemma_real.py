@@ -72,11 +72,12 @@ def test_multilingual_question_finds_the_airport(index, fp32: SentenceTransforme
 
 
 def test_the_encoder_process_gives_the_index_vectors_and_the_queries_of_the_model_here(index, real_data_dir: Path) -> None:
-    """What the app runs: EmbeddingGemma in its own process (bfloat16 where the CPU has it)
-    returns exactly what the same model returns in this process, and the index's own vectors."""
+    """EmbeddingGemma in its own process with PyTorch (bfloat16 where the CPU has it) returns
+    exactly what the same model returns in this process, and the index's own vectors. (The int8
+    OpenVINO query encoder the app prefers is held to its own parity in test_ov_encoder_real.)"""
     from serving.encoder_process import ProcessEmbedder
 
-    remote = ProcessEmbedder(GEMMA_MODEL, real_data_dir, threads=1, channels=2, fallback=False)
+    remote = ProcessEmbedder(GEMMA_MODEL, real_data_dir, threads=1, channels=2, fallback=False, encoder="torch")
     try:
         here = SentenceTransformerEmbedder(GEMMA_MODEL, cache_dir=real_data_dir, fallback=False)
         questions = ["Was plant ihr zum Flughafen?", "Havalimanı kapatılacak mı?", "Radwege in der Nordstadt"]

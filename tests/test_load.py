@@ -63,6 +63,15 @@ def test_short_load_without_errors(fake_app: str) -> None:
     assert {o.client for o in outcomes} == set(range(10)), "every client got answers"
 
 
+def test_short_load_through_the_json_api_without_errors(fake_app: str) -> None:
+    """`--client api`: the plain JSON endpoint beside the page (GET /api/ask), no Gradio queue."""
+    summary, outcomes = run_load(LoadConfig(fake_app, clients=6, seconds=5, timeout=20, max_requests=2000, client="api"),
+                                 load_questions())
+    assert summary.errors == 0, summary.error_messages
+    assert summary.answered >= 20 and summary.busy == 0, summary
+    assert {o.client for o in outcomes} == set(range(6))
+
+
 def test_overload_gets_a_quick_busy_answer_not_a_hang(tiny_app: str) -> None:
     started = time.perf_counter()
     summary, outcomes = run_load(LoadConfig(tiny_app, clients=12, seconds=6, timeout=15, max_requests=500),

@@ -69,10 +69,12 @@ def test_logistic_model_separates_and_round_trips(tmp_path) -> None:
     y = np.array([1] * 60 + [0] * 60, dtype=float)
     model = fit_logistic(x, y, tuple(range(len(FEATURES))))
     assert model.threshold == 0.5 and model.features == FEATURES
-    assert not model.abstains(Evidence(tuple(pos[0])))
-    assert model.abstains(Evidence(tuple(neg[0])))
+    assert not model.decide(Evidence(tuple(pos[0]))).abstained
+    assert model.decide(Evidence(tuple(neg[0]))).abstained
     path = tmp_path / "m.json"
     import json
     path.write_text(json.dumps(model.to_json()))
-    again = AbstentionModel.load(path)
+    again = AbstentionModel.from_json(json.loads(path.read_text()))
     assert again.probability(Evidence(tuple(pos[1]))) == pytest.approx(model.probability(Evidence(tuple(pos[1]))))
+    # one formula: a row at a time and the whole matrix at once agree
+    assert model.probabilities(x)[:3] == pytest.approx([model.probability(Evidence(tuple(r))) for r in x[:3]])

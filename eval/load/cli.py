@@ -95,7 +95,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="share of requests repeating a popular question (default 0: every question distinct)")
     ap.add_argument("--api-name", default=DEFAULT_API_NAME, help="the app's API endpoint (default /ask)")
     ap.add_argument("--client", choices=sorted(CLIENTS), default="gradio",
-                    help="gradio: gradio_client (default); http: Gradio's plain HTTP API, far lighter on the CPU")
+                    help="gradio: gradio_client (default); http: Gradio's plain HTTP API, far lighter on the CPU; "
+                         "api: the JSON API beside the page (GET /api/ask, no Gradio queue)")
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--json", type=Path, default=None, help="also write the report to this JSON file")
     ap.add_argument("--pid", type=int, default=None, help="the app's process id, to report its memory and CPU")

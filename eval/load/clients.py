@@ -1,5 +1,5 @@
-"""The load's clients: one session each, through gradio_client or Gradio's plain HTTP API,
-asking the app's named endpoint; every reply is classified as an answer, busy or an error."""
+"""The load's clients: one session each, through gradio_client, Gradio's plain HTTP API (both
+asking the app's named endpoint) or the JSON API beside the page (/api/ask); every reply is classified as an answer, busy or an error."""
 from __future__ import annotations
 
 import json
@@ -114,4 +114,36 @@ class HttpClient:
         self._http.close()
 
 
-CLIENTS: dict[str, Callable[[str, float], Any]] = {"gradio": GradioClient, "http": HttpClient}
+class ApiClient:
+    """The plain JSON API beside the page (GET /api/ask?q=…, ui/api.py), one keep-alive
+    connection: no Gradio queue or event stream. `api_name` does not apply (one endpoint);
+    HTTP 503 with Retry-After is the app saying it is busy."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        import httpx
+
+        self._url = url
+        self._http = httpx.Client(timeout=timeout)
+        status = self._http.get(f"{url}/healthz").status_code
+        if status not in (200, 503):  # 503: still starting (a question then waits for the model)
+            raise RuntimeError(f"{url}/healthz answered HTTP {status}: is this Nachgefragt?")
+
+    def ask(self, question: str, api_name: str, timeout: float) -> tuple[str, str]:
+        import httpx
+
+        try:
+            resp = self._http.get(f"{self._url}/api/ask", params={"q": question, "top_k": 5}, timeout=timeout)
+        except httpx.TimeoutException:
+            return "error", f"no answer within {timeout:g} s (hang?)"
+        if resp.status_code in (429, 503):
+            return "busy", f"HTTP {resp.status_code}: {resp.text[:200]}"
+        if resp.status_code != 200:
+            return "error", f"HTTP {resp.status_code}: {resp.text[:200]}"
+        problem = check_payload(resp.json())
+        return ("error", problem) if problem else ("ok", "")
+
+    def close(self) -> None:
+        self._http.close()
+
+
+CLIENTS: dict[str, Callable[[str, float], Any]] = {"gradio": GradioClient, "http": HttpClient, "api": ApiClient}

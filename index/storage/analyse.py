@@ -17,7 +17,7 @@ _UE = re.compile(r"(?<!q)ue")
 _MIN_PART = 4
 _MIN_LEFT = 3  # "Bus|ticket", "Rad|weg"
 _MIN_COMPOUND = 8
-_LINKERS = ("", "s", "es", "n", "en")
+LINKERS = ("", "s", "es", "n", "en")  # German compound linkers ("Rad|weg", "Arbeit|s|platz"); qa/spell.py splits with them too
 _STOP = frozenset(STOPWORDS_GERMAN) | {"wir", "werden", "dass", "sowie", "bzw", "z", "b", "u", "a"}
 
 
@@ -76,7 +76,7 @@ class Analyser:
             left, right = word[:i], word[i:]
             if right not in self.vocabulary:
                 continue
-            for link in _LINKERS:
+            for link in LINKERS:
                 stem = left[: len(left) - len(link)] if link else left
                 if (not link or left.endswith(link)) and len(stem) >= _MIN_LEFT and stem in self.vocabulary:
                     if best is None or min(len(stem), len(right)) > min(len(best[0]), len(best[1])):
